@@ -1,0 +1,56 @@
+/* modules.c - every module, listed once. Adding a module is one line here. */
+#include "modules.h"
+
+#include <string.h>
+
+#include "http/system.h"
+
+#define ROUTES(m) extern const struct route m##_routes[]; extern const int m##_routes_count;
+#define COMMANDS(m) extern const struct cli_command m##_commands[]; extern const int m##_commands_count;
+
+ROUTES(accounts) COMMANDS(accounts)
+ROUTES(auditlog) COMMANDS(auditlog)
+ROUTES(registry)
+ROUTES(home)
+COMMANDS(demo)
+COMMANDS(core)
+
+const struct module app_modules[] = {
+	{"core", NULL, NULL, core_commands, &core_commands_count},
+	{"system", system_routes, &system_routes_count, NULL, NULL},
+	{"accounts", accounts_routes, &accounts_routes_count, accounts_commands, &accounts_commands_count},
+	{"home", home_routes, &home_routes_count, NULL, NULL},
+	{"registry", registry_routes, &registry_routes_count, NULL, NULL},
+	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
+	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
+};
+const int app_modules_count = sizeof app_modules / sizeof app_modules[0];
+
+#define MAX_MODULES 32
+static const struct route *route_tables[MAX_MODULES];
+static int route_counts[MAX_MODULES];
+
+void modules_register_routes(void)
+{
+	int n = 0;
+	for (int i = 0; i < app_modules_count && n < MAX_MODULES; i++) {
+		if (!app_modules[i].routes)
+			continue;
+		route_tables[n] = app_modules[i].routes;
+		route_counts[n] = *app_modules[i].nroutes;
+		n++;
+	}
+	http_set_routes(route_tables, route_counts, n);
+}
+
+const struct cli_command *modules_find_command(const char *name)
+{
+	for (int i = 0; i < app_modules_count; i++) {
+		if (!app_modules[i].commands)
+			continue;
+		for (int k = 0; k < *app_modules[i].ncommands; k++)
+			if (strcmp(app_modules[i].commands[k].name, name) == 0)
+				return &app_modules[i].commands[k];
+	}
+	return NULL;
+}

@@ -1,0 +1,272 @@
+/*
+ * db.c - the backend-neutral half of the database API: dispatch, transactions
+ * and migrations. Backend differences live in db_sqlite.c and db_pg.c.
+ */
+#include "db_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/strbuf.h"
+#include "../lib/timeutil.h"
+
+static bool is_postgres_url(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+db *db_open(const char *url, sy_err *err)
+{
+	if (!url || !*url) {
+		sy_failf(err, SY_EINVAL, "invalid_db_url", "db", "数据库地址为空", "database URL is empty");
+		return NULL;
+	}
+	db *d = calloc(1, sizeof *d);
+	if (!d) {
+		sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+		return NULL;
+	}
+	d->ops = is_postgres_url(url) ? &db_pg_ops : &db_sqlite_ops;
+	d->impl = d->ops->open(url, err);
+	if (!d->impl) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	if (d->in_tx)
+		db_rollback(d);
+	d->ops->close(d->impl);
+	free(d);
+}
+
+const char *db_backend(const db *d)
+{
+	return d->ops->name;
+}
+
+bool db_is_postgres(const db *d)
+{
+	return d->ops == &db_pg_ops;
+}
+
+sy_status db_exec(db *d, const char *sql, sy_err *err)
+{
+	return d->ops->exec(d->impl, sql, err);
+}
+
+sy_status db_query(db *d, const char *sql, const db_val *args, int nargs,
+		   db_rows **rows, sy_err *err)
+{
+	*rows = NULL;
+	return d->ops->query(d->impl, sql, args, nargs, rows, err);
+}
+
+sy_status db_execp(db *d, const char *sql, const db_val *args, int nargs,
+		   int64_t *changes, sy_err *err)
+{
+	int64_t dummy;
+	return d->ops->execp(d->impl, sql, args, nargs, changes ? changes : &dummy, err);
+}
+
+sy_status db_query_int(db *d, const char *sql, const db_val *args, int nargs,
+		       int64_t *out, sy_err *err)
+{
+	db_rows *r = NULL;
+	sy_status st = db_query(d, sql, args, nargs, &r, err);
+	if (st)
+		return st;
+	if (db_next(r))
+		*out = db_int(r, 0);
+	else
+		st = SY_ENOTFOUND;
+	db_rows_free(r);
+	return st;
+}
+
+bool db_next(db_rows *r) { return r && r->ops->next(r); }
+int db_ncols(const db_rows *r) { return r->ops->ncols(r); }
+const char *db_colname(const db_rows *r, int col) { return r->ops->colname(r, col); }
+bool db_isnull(const db_rows *r, int col) { return r->ops->isnull(r, col); }
+int64_t db_int(const db_rows *r, int col) { return r->ops->int_(r, col); }
+double db_double(const db_rows *r, int col) { return r->ops->dbl(r, col); }
+const char *db_text(const db_rows *r, int col) { return r->ops->text(r, col); }
+bool db_bool(const db_rows *r, int col) { return r->ops->int_(r, col) != 0; }
+
+void db_rows_free(db_rows *r)
+{
+	if (r)
+		r->ops->free(r);
+}
+
+sy_status db_begin(db *d, sy_err *err)
+{
+	if (d->in_tx)
+		return sy_failf(err, SY_EINTERNAL, "nested_transaction", NULL,
+				"内部错误：事务嵌套", "internal error: nested transaction");
+	sy_status st = d->ops->exec(d->impl, d->ops->begin_sql, err);
+	if (st == SY_OK)
+		d->in_tx = true;
+	return st;
+}
+
+sy_status db_commit(db *d, sy_err *err)
+{
+	if (!d->in_tx)
+		return sy_failf(err, SY_EINTERNAL, "no_transaction", NULL,
+				"内部错误：没有进行中的事务", "internal error: no transaction");
+	sy_status st = d->ops->exec(d->impl, "COMMIT", err);
+	if (st != SY_OK)
+		db_rollback(d);
+	d->in_tx = false;
+	return st;
+}
+
+void db_rollback(db *d)
+{
+	if (!d->in_tx)
+		return;
+	d->ops->exec(d->impl, "ROLLBACK", NULL);
+	d->in_tx = false;
+}
+
+bool db_in_tx(const db *d)
+{
+	return d->in_tx;
+}
+
+sy_status db_tx_join(db *d, bool *own, sy_err *err)
+{
+	*own = !d->in_tx;
+	return *own ? db_begin(d, err) : SY_OK;
+}
+
+sy_status db_tx_finish(db *d, bool own, sy_status st, sy_err *err)
+{
+	if (!own)
+		return st;
+	if (st != SY_OK) {
+		db_rollback(d);
+		return st;
+	}
+	return db_commit(d, err);
+}
+
+bool db_ping(db *d)
+{
+	return d->ops->ping(d->impl);
+}
+
+sy_status db_backup(db *d, const char *url, const char *dest, sy_err *err)
+{
+	return d->ops->backup(d->impl, url, dest, err);
+}
+
+/* Replace the portable DDL tokens with this backend's spelling. */
+static char *dialect_ddl(const db *d, const char *sql)
+{
+	static const char token[] = "@ID@";
+	strbuf sb;
+	sb_init(&sb);
+	const char *p = sql, *hit;
+	while ((hit = strstr(p, token))) {
+		sb_append(&sb, p, (size_t)(hit - p));
+		sb_puts(&sb, d->ops->id_column);
+		p = hit + sizeof token - 1;
+	}
+	sb_puts(&sb, p);
+	return sb_steal(&sb);
+}
+
+static const char SQL_MIGRATIONS_TABLE[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+static const char SQL_MIGRATION_APPLIED[] =
+	"SELECT 1 FROM schema_migrations WHERE version = $1";
+static const char SQL_MIGRATION_RECORD[] =
+	"INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+static const char SQL_SCHEMA_VERSION[] =
+	"SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+
+int db_schema_version(db *d)
+{
+	int64_t v = 0;
+	if (db_query_int(d, SQL_SCHEMA_VERSION, DB_NOARGS, &v, NULL))
+		return 0;
+	return (int)v;
+}
+
+/*
+ * Apply one migration and record it, in one transaction. The "applied?"
+ * check is repeated inside the transaction: another process may have applied
+ * it since db_migrate looked (SQLite's BEGIN IMMEDIATE and PostgreSQL's
+ * migration lock make the second look reliable). *done says whether it ran.
+ */
+static sy_status apply_migration(db *d, const struct db_migration *m, bool *done, sy_err *err)
+{
+	char now[TIME_ISO_LEN];
+	sy_status st;
+	int64_t one;
+	*done = false;
+	char *sql = dialect_ddl(d, m->sql);
+	if (!sql)
+		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	if ((st = db_begin(d, err)))
+		goto out;
+	st = db_query_int(d, SQL_MIGRATION_APPLIED, DB_ARGS(DB_I(m->version)), &one, err);
+	if (st == SY_OK) {
+		db_rollback(d);
+		goto out;
+	}
+	if (st != SY_ENOTFOUND)
+		goto out;
+	if ((st = db_exec(d, sql, err)))
+		goto out;
+	time_now_iso(now);
+	if ((st = db_execp(d, SQL_MIGRATION_RECORD,
+			   DB_ARGS(DB_I(m->version), DB_T(m->name), DB_T(now)), NULL, err)))
+		goto out;
+	if ((st = db_commit(d, err)) == SY_OK)
+		*done = true;
+out:
+	if (st)
+		db_rollback(d);
+	free(sql);
+	return st;
+}
+
+sy_status db_migrate(db *d, const struct db_migration *m, int n, int *applied, sy_err *err)
+{
+	sy_status st;
+	int count = 0;
+	/* Held from before CREATE TABLE IF NOT EXISTS, which itself races on PostgreSQL. */
+	if (d->ops->migrate_lock && (st = d->ops->migrate_lock(d->impl, err)))
+		return st;
+	if ((st = db_exec(d, SQL_MIGRATIONS_TABLE, err)))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		int64_t one;
+		bool done;
+		st = db_query_int(d, SQL_MIGRATION_APPLIED, DB_ARGS(DB_I(m[i].version)), &one, err);
+		if (st == SY_OK)
+			continue;
+		if (st != SY_ENOTFOUND)
+			goto out;
+		if ((st = apply_migration(d, &m[i], &done, err)))
+			goto out;
+		count += done;
+	}
+	st = SY_OK;
+out:
+	if (d->ops->migrate_unlock)
+		d->ops->migrate_unlock(d->impl);
+	if (applied)
+		*applied = count;
+	return st;
+}

@@ -1,0 +1,59 @@
+/*
+ * db_internal.h - the contract between db.c and a backend. Only db.c,
+ * db_sqlite.c and db_pg.c include it.
+ */
+#ifndef SY_DB_INTERNAL_H
+#define SY_DB_INTERNAL_H
+
+#include "db.h"
+
+struct db_rows_ops {
+	bool (*next)(db_rows *r);
+	int (*ncols)(const db_rows *r);
+	const char *(*colname)(const db_rows *r, int col);
+	bool (*isnull)(const db_rows *r, int col);
+	int64_t (*int_)(const db_rows *r, int col);
+	double (*dbl)(const db_rows *r, int col);
+	const char *(*text)(const db_rows *r, int col);
+	void (*free)(db_rows *r);
+};
+
+/* Every backend's row set starts with this header. */
+struct db_rows {
+	const struct db_rows_ops *ops;
+};
+
+struct db_ops {
+	const char *name;
+	/* Open the backend connection for url; NULL with err filled on failure. */
+	void *(*open)(const char *url, sy_err *err);
+	void (*close)(void *impl);
+	sy_status (*exec)(void *impl, const char *sql, sy_err *err);
+	sy_status (*query)(void *impl, const char *sql, const db_val *args, int nargs,
+			   db_rows **rows, sy_err *err);
+	sy_status (*execp)(void *impl, const char *sql, const db_val *args, int nargs,
+			   int64_t *changes, sy_err *err);
+	bool (*ping)(void *impl);
+	sy_status (*backup)(void *impl, const char *url, const char *dest, sy_err *err);
+	/*
+	 * Optional (NULL when the backend needs none): make db_migrate take turns
+	 * with other processes migrating the same database. unlock must be safe
+	 * after a failed or lost lock.
+	 */
+	sy_status (*migrate_lock)(void *impl, sy_err *err);
+	void (*migrate_unlock)(void *impl);
+	const char *begin_sql;
+	/* What the portable DDL token @ID@ becomes: an auto-assigned primary key. */
+	const char *id_column;
+};
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+
+struct db {
+	const struct db_ops *ops;
+	void *impl;
+	bool in_tx;
+};
+
+#endif

@@ -1,0 +1,59 @@
+#include "text.h"
+
+#include <string.h>
+
+bool text_valid_utf8_line(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p;
+		int n;
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return false;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3;
+		else
+			return false;
+		unsigned cp = c & (0x3f >> n);
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* overlong forms, surrogates and beyond U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+bool text_like_contains(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+	if (cap < 3)
+		return false;
+	out[o++] = '%';
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\') {
+			if (o + 1 >= cap)
+				return false;
+			out[o++] = '\\';
+		}
+		if (o + 2 >= cap)
+			return false;
+		out[o++] = *s;
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+	return true;
+}

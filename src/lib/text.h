@@ -1,0 +1,13 @@
+/* text.h - small checks on user-supplied text. */
+#ifndef SY_TEXT_H
+#define SY_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* true when s is well-formed UTF-8 with no control characters other than tab. */
+bool text_valid_utf8_line(const char *s);
+/* A LIKE pattern matching s anywhere, with % _ \ escaped (use ESCAPE '\'). false if cap is too small. */
+bool text_like_contains(const char *s, char *out, size_t cap);
+
+#endif
