@@ -771,7 +771,7 @@ static sy_status pg_backup(void *impl, const char *url, const char *dest, sy_err
 		goto oom;
 	}
 	fallback = fallback_pg_dump();
-	char *const argv[] = {"pg_dump", "--format=custom", "--no-password", file_arg, db_arg, NULL};
+	char *argv[] = {"pg_dump", "--format=custom", "--no-password", file_arg, db_arg, NULL};
 
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -781,8 +781,11 @@ static sy_status pg_backup(void *impl, const char *url, const char *dest, sy_err
 	}
 	if (pid == 0) {
 		execvp("pg_dump", argv);
-		if (fallback)
+		if (fallback) {
+			/* pg_dump finds its own directory from argv[0]: give it the full path. */
+			argv[0] = fallback;
 			execv(fallback, argv);
+		}
 		_exit(127);
 	}
 	int status;

@@ -1,0 +1,754 @@
+/*
+ * demo.c - the demo data set (see demo.h for what it holds and the logins).
+ *
+ * Every draw comes from three splitmix64 streams derived from the seed, one
+ * each for organisations, people and users, so that adding a shop template
+ * does not reshuffle every person. Region names, seats and populations are
+ * read from the regions table (002_regions.sql) rather than repeated here.
+ *
+ * Street and town names below are plausible for each county but were not
+ * checked against a map; no generated address refers to a real household.
+ */
+#include "demo.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/audit.h"
+#include "db/scope.h"
+#include "lib/idcard.h"
+#include "lib/timeutil.h"
+#include "modules/accounts/accounts.h"
+#include "names.h"
+
+static const char SQL_REGION[] =
+	"SELECT name, lat, lon, population_10k FROM regions WHERE code = $1";
+static const char SQL_USER_EXISTS[] = "SELECT 1 FROM users WHERE username = $1";
+static const char SQL_ORG_INSERT[] =
+	"INSERT INTO orgs (name, type, region_code, address, lat, lon, contact_name, contact_phone,"
+	" created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id";
+static const char SQL_PERSON_INSERT[] =
+	"INSERT INTO people (id_number, name, sex, birth_date, phone, region_code, address, lat, lon,"
+	" status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)"
+	" RETURNING id";
+
+/* libsodium's crypto_pwhash_OPSLIMIT_MIN and MEMLIMIT_MIN: demo passwords are
+ * public, so their hashes need not be costly, and 11 users load in milliseconds. */
+#define DEMO_PW_OPS 1ULL
+#define DEMO_PW_MEM 8192
+
+/* Streams are seeded seed ^ salt so the three never share a sequence. */
+#define SALT_ORGS 0x6f7267730000000dULL
+#define SALT_PEOPLE 0x70656f706c650001ULL
+#define SALT_USERS 0x7573657273000002ULL
+
+#define CITY_CODE "130900"
+#define XINHUA_CODE "130902"
+#define ORG_NAME_MAX 128
+#define ADDRESS_MAX 192
+
+#define LIST(...) {(const char *const[]){__VA_ARGS__}, \
+		   (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))}
+struct list {
+	const char *const *v;
+	int n;
+};
+
+/* Cangzhou's 16 county-level divisions (the zones 130971–130973 register no
+ * households). formal: how a public body there names itself; shop: how a
+ * local business prefixes its name. */
+static const struct county_spec {
+	const char *code, *formal, *shop;
+	struct list streets;
+} county_specs[] = {
+	{"130902", "沧州市新华区", "沧州新华",
+	 LIST("建设北大街", "新华路", "解放东路", "永济东路", "北京路", "车站路", "朝阳北大街")},
+	{"130903", "沧州市运河区", "沧州运河",
+	 LIST("解放西路", "浮阳南大道", "永安大道", "御河路", "迎宾大道", "朝阳南大街", "清池南大道")},
+	{"130921", "沧县", "沧县",
+	 LIST("旧州镇文庙街", "兴济镇运河路", "崔尔庄镇枣乡路", "捷地回族乡减河路", "风化店乡中心街")},
+	{"130922", "青县", "青县",
+	 LIST("清州路", "盘古大道", "新兴路", "流河镇永安街", "马厂镇兴业路")},
+	{"130923", "东光县", "东光",
+	 LIST("光明路", "东光大街", "连镇运河路", "找王镇中心街", "灯明寺镇寺前街")},
+	{"130924", "海兴县", "海兴",
+	 LIST("海兴路", "香坊街", "苏基镇渤海路", "高湾镇振兴街")},
+	{"130925", "盐山县", "盐山",
+	 LIST("千童大道", "盐山大街", "庆云镇商贸街", "韩集镇兴业路")},
+	{"130926", "肃宁县", "肃宁",
+	 LIST("育英路", "肃宁大街", "梁家村镇中心街", "窝北镇兴业路")},
+	{"130927", "南皮县", "南皮",
+	 LIST("南皮大街", "迎宾路", "冯家口镇运河路", "寨子镇中心街")},
+	{"130928", "吴桥县", "吴桥",
+	 LIST("吴桥大街", "杂技大道", "桑园镇新华路", "铁城镇中心街", "安陵镇运河路")},
+	{"130929", "献县", "献县",
+	 LIST("乐寿大街", "献王大道", "淮镇商贸街", "河城街镇滨河路")},
+	{"130930", "孟村回族自治县", "孟村",
+	 LIST("孟村大街", "八极路", "新县镇兴业路", "辛店镇中心街")},
+	{"130981", "泊头市", "泊头市",
+	 LIST("裕华路", "解放路", "交河镇铸造街", "富镇梨乡路")},
+	{"130982", "任丘市", "任丘市",
+	 LIST("会战道", "渤海路", "北汉路", "长丰路", "雁翎路", "鄚州镇药王路")},
+	{"130983", "黄骅市", "黄骅市",
+	 LIST("渤海路", "新华路", "黄骅大道", "南排河镇渔港路", "羊二庄镇中心街")},
+	{"130984", "河间市", "河间市",
+	 LIST("瀛州路", "兴华路", "毛公路", "卧佛堂镇中心街", "沙河桥镇电缆路")},
+};
+#define NCOUNTY ((int)(sizeof county_specs / sizeof county_specs[0]))
+
+/* Shop names are a county prefix and one of these. */
+static const struct list merchant_kinds = LIST(
+	"华联超市", "惠民超市", "仁和大药房", "百姓大药房", "福康药房", "狮城饭庄", "老街坊酒楼",
+	"驴肉火烧店", "名剪美发", "时尚理发店", "一汽大众4S店", "长城汽车4S店", "明亮眼镜店",
+	"家电商城", "洗车美容中心", "全民健身馆", "影城");
+static const struct list employer_kinds = LIST(
+	"鑫源机械制造有限公司", "恒泰物流有限公司", "华兴建筑工程有限公司", "绿康食品有限公司",
+	"安盾保安服务有限公司", "博远管道装备有限公司", "金狮物业服务有限公司",
+	"宏达汽车运输有限公司");
+/* Xinhua's first merchant has a fixed name: the `merchant` login is its clerk. */
+static const char FIXED_MERCHANT[] = "沧州华北商厦";
+
+/* City-wide organisations; they sit at the city seat's region, 130900. */
+static const struct {
+	const char *name, *type;
+} city_orgs[] = {
+	{"沧州市退役军人事务局", "department"},
+	{"沧州市人民医院退役军人医疗门诊", "hospital"},
+	{"沧州军供站", "supply_station"},
+	{"沧州军分区", "unit"},
+	{"驻沧某部一连", "unit"},
+	{"驻沧某部二营", "unit"},
+	{"中国建设银行沧州分行", "bank"},
+	{"沧州市爱国拥军志愿者联合会", "association"},
+	{"沧州市拥军优属促进会", "association"},
+	{"沧州市退役军人创业者协会", "association"},
+	{"沧州市退役军人就业创业培训基地", "training_base"},
+};
+
+/* Mobile prefixes of the three carriers, so numbers look like real ones. */
+static const struct list phone_prefixes = LIST(
+	"130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152",
+	"155", "156", "157", "158", "159", "166", "176", "177", "178", "180", "181", "182", "183",
+	"185", "186", "187", "188", "189", "198", "199");
+
+/* A region as loaded from the regions table. */
+struct region {
+	char code[7];
+	char name[64];
+	double lat, lon, population;
+	const struct county_spec *spec; /* NULL for the city */
+};
+
+/* An organisation or person a fixed login is attached to. */
+struct target {
+	int64_t id;
+	char region[7];
+	char name[ORG_NAME_MAX];
+};
+
+enum target_kind { T_NONE, T_MERCHANT, T_HOSPITAL, T_UNIT, T_EMPLOYER, T_STATION, T_PERSON };
+
+static const struct login_spec {
+	const char *username, *password, *role;
+	const char *region; /* NULL: the target's region */
+	enum target_kind target;
+} login_specs[] = {
+	{"admin", "admin-demo-2026", "admin", CITY_CODE, T_NONE},
+	{"officer.xinhua", "officer-demo-2026", "officer", XINHUA_CODE, T_NONE},
+	{"officer.renqiu", "officer-demo-2026", "officer", "130982", T_NONE},
+	{"auditor", "auditor-demo-2026", "auditor", CITY_CODE, T_NONE},
+	{"auditor.xinhua", "auditor-demo-2026", "auditor", XINHUA_CODE, T_NONE},
+	{"merchant", "merchant-demo-2026", "merchant", NULL, T_MERCHANT},
+	{"clinic", "clinic-demo-2026", "clinic", NULL, T_HOSPITAL},
+	{"unit", "unit-demo-2026", "unit", NULL, T_UNIT},
+	{"employer", "employer-demo-2026", "employer", NULL, T_EMPLOYER},
+	{"station", "station-demo-2026", "station", NULL, T_STATION},
+	{"person", "person-demo-2026", "person", NULL, T_PERSON},
+};
+#define NLOGIN ((int)(sizeof login_specs / sizeof login_specs[0]))
+_Static_assert(NLOGIN <= DEMO_MAX_LOGINS, "demo_summary.logins too small");
+
+/*
+ * The set of identity numbers handed out so far (open addressing over the
+ * first 17 digits as an integer, never 0), so that no two people share one.
+ */
+struct idset {
+	uint64_t *slot;
+	size_t mask;
+};
+
+struct demo_ctx {
+	db *d;
+	struct principal actor;
+	char now[TIME_ISO_LEN];
+	struct region city;
+	struct region county[NCOUNTY];
+	double population_total;
+	struct demo_rng orgs_rng, people_rng, users_rng;
+	struct idset ids;
+	struct target targets[T_PERSON + 1];
+	struct demo_summary sum;
+};
+
+static sy_status oom(sy_err *err)
+{
+	return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+}
+
+/* ---- identity-number set ------------------------------------------------ */
+
+static bool idset_init(struct idset *s, size_t n)
+{
+	size_t cap = 64;
+	while (cap < 2 * n)
+		cap <<= 1;
+	s->slot = calloc(cap, sizeof *s->slot);
+	s->mask = cap - 1;
+	return s->slot != NULL;
+}
+
+static void idset_free(struct idset *s)
+{
+	free(s->slot);
+	s->slot = NULL;
+}
+
+/* true when key was new and is now in the set. The set is sized for the
+ * people count, so it never fills. */
+static bool idset_add(struct idset *s, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & s->mask;
+	while (s->slot[i]) {
+		if (s->slot[i] == key)
+			return false;
+		i = (i + 1) & s->mask;
+	}
+	s->slot[i] = key;
+	return true;
+}
+
+static uint64_t id_key(const char id[IDCARD_LEN + 1])
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 17; i++)
+		k = k * 10 + (uint64_t)(id[i] - '0');
+	return k;
+}
+
+/* ---- regions -------------------------------------------------------------- */
+
+static sy_status load_region(struct demo_ctx *c, const char *code, struct region *out,
+			     sy_err *err)
+{
+	db_rows *r = NULL;
+	sy_status st = db_query(c->d, SQL_REGION, DB_ARGS(DB_T(code)), &r, err);
+	if (st)
+		return st;
+	if (!db_next(r) || db_isnull(r, 1) || db_isnull(r, 2)) {
+		st = sy_fail(err, SY_EINTERNAL, "demo_region_missing", NULL,
+			     "地区 %s 缺失，请先初始化数据库", "region %s is missing; initialise the database first",
+			     code);
+		goto out;
+	}
+	snprintf(out->code, sizeof out->code, "%s", code);
+	snprintf(out->name, sizeof out->name, "%s", db_text(r, 0));
+	out->lat = db_double(r, 1);
+	out->lon = db_double(r, 2);
+	/* A division without a population still gets people, just few. */
+	out->population = db_isnull(r, 3) ? 1.0 : db_double(r, 3);
+out:
+	db_rows_free(r);
+	return st;
+}
+
+static sy_status load_regions(struct demo_ctx *c, sy_err *err)
+{
+	sy_status st = load_region(c, CITY_CODE, &c->city, err);
+	for (int i = 0; !st && i < NCOUNTY; i++) {
+		st = load_region(c, county_specs[i].code, &c->county[i], err);
+		c->county[i].spec = &county_specs[i];
+		c->population_total += c->county[i].population;
+	}
+	return st;
+}
+
+static const struct region *county_by_code(const struct demo_ctx *c, const char *code)
+{
+	for (int i = 0; i < NCOUNTY; i++)
+		if (strcmp(c->county[i].code, code) == 0)
+			return &c->county[i];
+	return NULL;
+}
+
+/* A county drawn in proportion to its population. */
+static const struct region *pick_county(struct demo_ctx *c, struct demo_rng *r)
+{
+	double x = demo_rng_unit(r) * c->population_total;
+	for (int i = 0; i < NCOUNTY - 1; i++) {
+		if (x < c->county[i].population)
+			return &c->county[i];
+		x -= c->county[i].population;
+	}
+	return &c->county[NCOUNTY - 1];
+}
+
+/* ---- small generators ------------------------------------------------------ */
+
+static const char *pick(struct demo_rng *r, const struct list *l)
+{
+	return l->v[demo_rng_below(r, (uint32_t)l->n)];
+}
+
+/* center ± spread degrees, rounded to 6 decimals (about 0.1 m) so that the
+ * value stored and read back is the same on both backends. */
+static double jitter(struct demo_rng *r, double center, double spread)
+{
+	double v = center + (demo_rng_unit(r) * 2.0 - 1.0) * spread;
+	return round(v * 1e6) / 1e6;
+}
+
+static void make_phone(struct demo_rng *r, char out[12])
+{
+	const char *p = pick(r, &phone_prefixes);
+	snprintf(out, 12, "%.3s%08u", p, (unsigned)demo_rng_below(r, 100000000u));
+}
+
+/* "<prefix><street><n>号"; prefix is the county's name ("任丘市会战道8号"). */
+static void make_address(struct demo_rng *r, const char *prefix, const struct county_spec *k,
+			 char out[ADDRESS_MAX])
+{
+	const char *street = pick(r, &k->streets);
+	snprintf(out, ADDRESS_MAX, "%s%s%d号", prefix, street, demo_rng_range(r, 1, 299));
+}
+
+static int days_in_month(int y, int m)
+{
+	int d = 31;
+	while (!time_valid_date(y, m, d))
+		d--;
+	return d;
+}
+
+/* ---- organisations --------------------------------------------------------- */
+
+struct org {
+	const char *name, *type, *region;
+	const char *address; /* may be NULL */
+	bool located;        /* false: no coordinates */
+	double lat, lon;
+};
+
+static sy_status insert_org(struct demo_ctx *c, const struct org *o, int64_t *id, sy_err *err)
+{
+	char contact[DEMO_NAME_MAX], phone[12];
+	struct demo_rng *r = &c->orgs_rng;
+	char sex = demo_rng_below(r, 10) < 7 ? 'M' : 'F';
+	demo_name(r, sex, demo_rng_range(r, 1965, 1998), contact);
+	make_phone(r, phone);
+	sy_status st = db_query_int(c->d, SQL_ORG_INSERT,
+				    DB_ARGS(DB_T(o->name), DB_T(o->type), DB_T(o->region),
+					    DB_T(o->address), o->located ? DB_D(o->lat) : DB_NULL,
+					    o->located ? DB_D(o->lon) : DB_NULL, DB_T(contact),
+					    DB_T(phone), DB_T(c->now)),
+				    id, err);
+	if (!st)
+		c->sum.orgs++;
+	return st;
+}
+
+/* Remember an organisation a fixed login belongs to (the first of its kind). */
+static void set_target(struct demo_ctx *c, enum target_kind k, int64_t id, const char *region,
+		       const char *name)
+{
+	struct target *t = &c->targets[k];
+	if (t->id)
+		return;
+	t->id = id;
+	snprintf(t->region, sizeof t->region, "%s", region);
+	snprintf(t->name, sizeof t->name, "%s", name);
+}
+
+/* An organisation of a county: named, addressed and placed there. */
+static sy_status county_org(struct demo_ctx *c, const struct region *k, const char *name,
+			    const char *type, int64_t *id, sy_err *err)
+{
+	char address[ADDRESS_MAX];
+	struct demo_rng *r = &c->orgs_rng;
+	make_address(r, k->name, k->spec, address);
+	struct org o = {.name = name, .type = type, .region = k->code, .address = address,
+			.located = true};
+	o.lat = jitter(r, k->lat, 0.05);
+	o.lon = jitter(r, k->lon, 0.05);
+	return insert_org(c, &o, id, err);
+}
+
+/* 3–6 distinct shop kinds, drawn by a partial Fisher–Yates shuffle. */
+static sy_status county_merchants(struct demo_ctx *c, const struct region *k, sy_err *err)
+{
+	struct demo_rng *r = &c->orgs_rng;
+	int order[32], n = demo_rng_range(r, 3, 6);
+	char name[ORG_NAME_MAX];
+	int64_t id;
+	sy_status st;
+	_Static_assert(sizeof order / sizeof order[0] >= 17, "merchant kinds");
+	for (int i = 0; i < merchant_kinds.n; i++)
+		order[i] = i;
+	for (int i = 0; i < n; i++) {
+		int j = i + (int)demo_rng_below(r, (uint32_t)(merchant_kinds.n - i));
+		int t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+		bool fixed = i == 0 && strcmp(k->code, XINHUA_CODE) == 0;
+		if (fixed)
+			snprintf(name, sizeof name, "%s", FIXED_MERCHANT);
+		else
+			snprintf(name, sizeof name, "%s%s", k->spec->shop, merchant_kinds.v[order[i]]);
+		if ((st = county_org(c, k, name, "merchant", &id, err)))
+			return st;
+		if (fixed)
+			set_target(c, T_MERCHANT, id, k->code, name);
+	}
+	return SY_OK;
+}
+
+static sy_status county_orgs(struct demo_ctx *c, const struct region *k, sy_err *err)
+{
+	struct demo_rng *r = &c->orgs_rng;
+	char name[ORG_NAME_MAX];
+	int64_t id;
+	sy_status st;
+	bool xinhua = strcmp(k->code, XINHUA_CODE) == 0;
+
+	if ((st = county_merchants(c, k, err)))
+		return st;
+	snprintf(name, sizeof name, "%s退役军人事务局", k->spec->formal);
+	if ((st = county_org(c, k, name, "department", &id, err)))
+		return st;
+	snprintf(name, sizeof name, "%s第一中学", k->spec->formal);
+	if ((st = county_org(c, k, name, "school", &id, err)))
+		return st;
+	int n = demo_rng_range(r, 1, 2), first = (int)demo_rng_below(r, (uint32_t)employer_kinds.n);
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s%s", k->spec->shop,
+			 employer_kinds.v[(first + i) % employer_kinds.n]);
+		if ((st = county_org(c, k, name, "employer", &id, err)))
+			return st;
+		if (xinhua)
+			set_target(c, T_EMPLOYER, id, k->code, name);
+	}
+	return SY_OK;
+}
+
+static enum target_kind target_of_type(const char *type)
+{
+	static const struct {
+		const char *type;
+		enum target_kind k;
+	} map[] = {{"hospital", T_HOSPITAL}, {"unit", T_UNIT}, {"supply_station", T_STATION}};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(type, map[i].type) == 0)
+			return map[i].k;
+	return T_NONE;
+}
+
+/*
+ * City-wide organisations, addressed in the two urban districts. Stationed
+ * units get neither an address nor a site: only the city seat's point, so a
+ * map shows them in the city without suggesting where they are.
+ */
+static sy_status city_orgs_load(struct demo_ctx *c, sy_err *err)
+{
+	struct demo_rng *r = &c->orgs_rng;
+	char address[ADDRESS_MAX], prefix[96];
+	sy_status st;
+	for (size_t i = 0; i < sizeof city_orgs / sizeof city_orgs[0]; i++) {
+		const struct region *district = &c->county[demo_rng_below(r, 2)]; /* 新华区 or 运河区 */
+		bool unit = strcmp(city_orgs[i].type, "unit") == 0;
+		snprintf(prefix, sizeof prefix, "%s%s", c->city.name, district->name);
+		make_address(r, prefix, district->spec, address);
+		struct org o = {.name = city_orgs[i].name, .type = city_orgs[i].type,
+				.region = CITY_CODE, .address = unit ? NULL : address,
+				.located = true, .lat = c->city.lat, .lon = c->city.lon};
+		if (!unit) {
+			o.lat = jitter(r, c->city.lat, 0.04);
+			o.lon = jitter(r, c->city.lon, 0.04);
+		}
+		int64_t id;
+		if ((st = insert_org(c, &o, &id, err)))
+			return st;
+		enum target_kind k = target_of_type(o.type);
+		if (k != T_NONE)
+			set_target(c, k, id, CITY_CODE, o.name);
+	}
+	return SY_OK;
+}
+
+static sy_status load_orgs(struct demo_ctx *c, sy_err *err)
+{
+	sy_status st = city_orgs_load(c, err);
+	for (int i = 0; !st && i < NCOUNTY; i++)
+		st = county_orgs(c, &c->county[i], err);
+	return st;
+}
+
+/* ---- people ---------------------------------------------------------------- */
+
+struct person {
+	char id[IDCARD_LEN + 1];
+	char name[DEMO_NAME_MAX];
+	char sex[2];
+	char birth[11];
+	char phone[12];
+	bool has_phone;
+	const struct region *home;
+	char address[ADDRESS_MAX];
+	double lat, lon;
+	const char *status;
+};
+
+/*
+ * Birth years for veterans and their families: a few born in the 1940s and
+ * early 1950s (veterans of the 1960s–70s), most between 1955 and 1994, and
+ * younger ones down to 2005 (recent conscripts, children).
+ */
+static int birth_year(struct demo_rng *r)
+{
+	double x = demo_rng_unit(r);
+	if (x < 0.12)
+		return demo_rng_range(r, 1940, 1954);
+	if (x < 0.45)
+		return demo_rng_range(r, 1955, 1974);
+	if (x < 0.85)
+		return demo_rng_range(r, 1975, 1994);
+	return demo_rng_range(r, 1995, 2005);
+}
+
+/*
+ * A unique, valid identity number. Most were first registered in the county
+ * they live in; one in ten moved there from another Cangzhou county.
+ */
+static sy_status make_id_number(struct demo_ctx *c, struct person *p, int y, sy_err *err)
+{
+	struct demo_rng *r = &c->people_rng;
+	bool male = p->sex[0] == 'M';
+	for (int tries = 0; tries < 100; tries++) {
+		const struct region *reg = demo_rng_below(r, 10) == 0 ? pick_county(c, r) : p->home;
+		int m = demo_rng_range(r, 1, 12), d = demo_rng_range(r, 1, days_in_month(y, m));
+		/* The sequence's parity is the sex: odd for men, even for women. */
+		int seq = male ? 2 * demo_rng_range(r, 0, 499) + 1 : 2 * demo_rng_range(r, 1, 499);
+		if (!idcard_make(reg->code, y, m, d, seq, p->id))
+			break;
+		if (!idset_add(&c->ids, id_key(p->id)))
+			continue;
+		/* Read the birth date back through the validator: a demo number
+		 * that failed it would be a bug here, not data to load. */
+		struct idcard_info info;
+		sy_status st = idcard_validate(p->id, &info, err);
+		if (!st)
+			memcpy(p->birth, info.birth_date, sizeof p->birth);
+		return st;
+	}
+	return sy_failf(err, SY_EINTERNAL, "demo_id_exhausted", NULL, "无法生成不重复的身份证号",
+			"could not generate a unique ID number");
+}
+
+/* Person 0 is the `person` login's veteran: a man of working age in 新华区. */
+static sy_status make_person(struct demo_ctx *c, int i, struct person *p, sy_err *err)
+{
+	struct demo_rng *r = &c->people_rng;
+	sy_status st;
+	memset(p, 0, sizeof *p);
+	p->home = i == 0 ? county_by_code(c, XINHUA_CODE) : pick_county(c, r);
+	/* Most people on the registry are veterans, most veterans men. */
+	p->sex[0] = i == 0 || demo_rng_below(r, 100) < 82 ? 'M' : 'F';
+	int y = i == 0 ? demo_rng_range(r, 1975, 1990) : birth_year(r);
+	if ((st = make_id_number(c, p, y, err)))
+		return st;
+	demo_name(r, p->sex[0], y, p->name);
+
+	unsigned roll = demo_rng_below(r, 100);
+	if (i == 0)
+		p->status = "normal";
+	else if (roll < (y < 1950 ? 15u : 1u))
+		p->status = "deceased";
+	else if (roll >= 97)
+		p->status = "moved_away";
+	else
+		p->status = "normal";
+	/* The dead keep no phone; a few of the living gave none. */
+	p->has_phone = strcmp(p->status, "deceased") != 0 && demo_rng_below(r, 100) < 95;
+	make_phone(r, p->phone);
+	make_address(r, p->home->name, p->home->spec, p->address);
+	p->lat = jitter(r, p->home->lat, 0.06);
+	p->lon = jitter(r, p->home->lon, 0.06);
+	return SY_OK;
+}
+
+static sy_status load_people(struct demo_ctx *c, int count, sy_err *err)
+{
+	struct person p;
+	sy_status st;
+	for (int i = 0; i < count; i++) {
+		int64_t id;
+		if ((st = make_person(c, i, &p, err)))
+			return st;
+		st = db_query_int(c->d, SQL_PERSON_INSERT,
+				  DB_ARGS(DB_T(p.id), DB_T(p.name), DB_T(p.sex), DB_T(p.birth),
+					  DB_T(p.has_phone ? p.phone : NULL), DB_T(p.home->code),
+					  DB_T(p.address), DB_D(p.lat), DB_D(p.lon), DB_T(p.status),
+					  DB_T(c->now)),
+				  &id, err);
+		if (st)
+			return st;
+		if (i == 0)
+			set_target(c, T_PERSON, id, p.home->code, p.name);
+		c->sum.people++;
+	}
+	return SY_OK;
+}
+
+/* ---- users ----------------------------------------------------------------- */
+
+/* SY_ECONFLICT when a previous load (or an operator) already made a demo user. */
+static sy_status check_not_loaded(struct demo_ctx *c, sy_err *err)
+{
+	for (int i = 0; i < NLOGIN; i++) {
+		int64_t one;
+		sy_status st = db_query_int(c->d, SQL_USER_EXISTS,
+					    DB_ARGS(DB_T(login_specs[i].username)), &one, err);
+		if (st == SY_OK)
+			return sy_fail(err, SY_ECONFLICT, "demo_already_loaded", NULL,
+				       "演示数据已加载（用户 %s 已存在）",
+				       "demo data is already loaded (user %s exists)",
+				       login_specs[i].username);
+		if (st != SY_ENOTFOUND)
+			return st;
+	}
+	return SY_OK;
+}
+
+static const char *region_name(const struct demo_ctx *c, const char *code)
+{
+	const struct region *k = county_by_code(c, code);
+	return k ? k->name : c->city.name;
+}
+
+static sy_status create_login(struct demo_ctx *c, const struct login_spec *s, sy_err *err)
+{
+	const struct target *t = s->target == T_NONE ? NULL : &c->targets[s->target];
+	char display[ORG_NAME_MAX];
+	struct demo_rng *r = &c->users_rng;
+	int64_t id;
+
+	if (t && !t->id)
+		return sy_fail(err, SY_EINTERNAL, "demo_target_missing", NULL,
+			       "演示用户 %s 缺少所属单位或人员", "demo user %s has no organisation or person",
+			       s->username);
+	if (s->target == T_PERSON) {
+		snprintf(display, sizeof display, "%s", t->name);
+	} else {
+		char sex = demo_rng_below(r, 10) < 6 ? 'M' : 'F';
+		demo_name(r, sex, demo_rng_range(r, 1968, 1996), display);
+	}
+	const char *region = s->region ? s->region : t->region;
+	struct user_input in = {
+		.username = s->username, .display_name = display, .password = s->password,
+		.role = s->role, .region_code = region,
+		.org_id = t && s->target != T_PERSON ? t->id : 0,
+		.person_id = s->target == T_PERSON ? t->id : 0,
+	};
+	sy_status st = accounts_user_create(c->d, &c->actor, &in, &id, err);
+	if (st)
+		return st;
+
+	struct demo_login *l = &c->sum.logins[c->sum.nlogins++];
+	snprintf(l->username, sizeof l->username, "%s", s->username);
+	snprintf(l->password, sizeof l->password, "%s", s->password);
+	snprintf(l->role, sizeof l->role, "%s", s->role);
+	if (s->target == T_PERSON)
+		snprintf(l->scope, sizeof l->scope, "%.31s（本人，%.63s）", t->name,
+			 region_name(c, region));
+	else if (t)
+		snprintf(l->scope, sizeof l->scope, "%s", t->name);
+	else
+		snprintf(l->scope, sizeof l->scope, "%s", region_name(c, region));
+	c->sum.users++;
+	return SY_OK;
+}
+
+static sy_status load_users(struct demo_ctx *c, sy_err *err)
+{
+	sy_status st = SY_OK;
+	accounts_set_pwhash_limits(DEMO_PW_OPS, DEMO_PW_MEM);
+	for (int i = 0; !st && i < NLOGIN; i++)
+		st = create_login(c, &login_specs[i], err);
+	/* 0, 0 is accounts' "libsodium interactive" default, which serve uses. */
+	accounts_set_pwhash_limits(0, 0);
+	return st;
+}
+
+static sy_status audit_load(struct demo_ctx *c, uint32_t seed, sy_err *err)
+{
+	json_t *detail = json_pack("{s:I, s:i, s:i, s:i}", "seed", (json_int_t)seed,
+				   "orgs", c->sum.orgs, "people", c->sum.people, "users", c->sum.users);
+	if (!detail)
+		return oom(err);
+	struct audit_event ev = {.action = "demo.load", .region_code = CITY_CODE, .detail = detail};
+	sy_status st = audit_write(c->d, &c->actor, &ev, err);
+	json_decref(detail);
+	return st;
+}
+
+/* ---- entry point ------------------------------------------------------------ */
+
+sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary *out,
+		    sy_err *err)
+{
+	struct demo_ctx *c = NULL;
+	bool began = false;
+	sy_status st;
+
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (people_count == 0)
+		people_count = DEMO_DEFAULT_PEOPLE;
+	if (people_count < 1 || people_count > DEMO_MAX_PEOPLE)
+		return sy_fail(err, SY_EINVAL, "invalid_people_count", "people",
+			       "人数须在 1–%d 之间", "people count must be 1–%d", DEMO_MAX_PEOPLE);
+	/* On the heap: the context holds every region and the summary. */
+	if (!(c = calloc(1, sizeof *c)))
+		return oom(err);
+	if (!idset_init(&c->ids, (size_t)people_count)) {
+		st = oom(err);
+		goto out;
+	}
+	c->d = d;
+	principal_system(&c->actor, "demo");
+	time_now_iso(c->now);
+	demo_rng_seed(&c->orgs_rng, seed ^ SALT_ORGS);
+	demo_rng_seed(&c->people_rng, seed ^ SALT_PEOPLE);
+	demo_rng_seed(&c->users_rng, seed ^ SALT_USERS);
+
+	/* Our own transaction, not a joined one: the load is all or nothing. */
+	if ((st = db_begin(d, err)))
+		goto out;
+	began = true;
+	if ((st = check_not_loaded(c, err)) || (st = load_regions(c, err)) ||
+	    (st = load_orgs(c, err)) || (st = load_people(c, people_count, err)) ||
+	    (st = load_users(c, err)) || (st = audit_load(c, seed, err)))
+		goto out;
+	if ((st = db_commit(d, err)))
+		goto out;
+	if (out)
+		*out = c->sum;
+out:
+	if (st && began)
+		db_rollback(d);
+	idset_free(&c->ids);
+	free(c);
+	return st;
+}

@@ -1,0 +1,91 @@
+// Every route, every role: who gets 2xx and who gets 403. The route table is
+// read from the binary (`shuangyong routes`), so a new route is walked
+// without editing this file; its example body comes from the OpenAPI document.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, login, routeTable, ROLES, uniq } from './lib.mjs';
+
+const sessions = {};
+let openapi;
+let spareUser; // a user the walk may rename and re-password
+let fixtures = {};
+
+before(async () => {
+  for (const role of ROLES) sessions[role] = await login(role);
+  openapi = (await call('GET', '/api/v1/openapi.json')).json;
+  const admin = sessions.admin;
+  const u = await call('POST', '/api/v1/users', {
+    session: admin,
+    body: { username: `walk.${uniq()}`, display_name: '巡检用户', password: 'walk-password-1', role: 'officer', region_code: '130902' },
+  });
+  assert.equal(u.status, 201, u.text);
+  spareUser = u.json.id;
+});
+
+// A fresh object for routes whose {id} is used up by one call (revoke).
+async function idFor(route) {
+  if (route.pattern.startsWith('/api/v1/tokens/')) {
+    const t = await call('POST', '/api/v1/tokens', {
+      session: sessions.admin, body: { name: `walk ${uniq()}`, role: 'auditor', region_code: '130902' },
+    });
+    assert.equal(t.status, 201, t.text);
+    return t.json.token.id;
+  }
+  return spareUser;
+}
+
+function exampleBody(route) {
+  const op = openapi.paths[route.pattern]?.[route.method.toLowerCase()];
+  const ex = op?.requestBody?.content?.['application/json']?.example;
+  if (!ex) return undefined;
+  return JSON.parse(JSON.stringify(ex).replaceAll('{uniq}', uniq()));
+}
+
+test('every route answers 2xx to the roles it names and 403 to the rest', async () => {
+  const routes = routeTable().filter((r) => r.roles !== 'public');
+  assert.ok(routes.length >= 8, 'route table is not empty');
+  const problems = [];
+  for (const route of routes) {
+    for (const role of ROLES) {
+      let path = route.pattern;
+      if (path.includes('{')) path = path.replace('{id}', String(await idFor(route)));
+      const res = await call(route.method, path, { session: sessions[role], body: exampleBody(route) });
+      const allowed = route.roles.includes(role);
+      if (allowed && (res.status < 200 || res.status > 299)) problems.push(`${role} ${route.method} ${route.pattern}: ${res.status} ${res.text.slice(0, 120)}`);
+      if (!allowed && (res.status !== 403 || res.json?.error?.code !== 'forbidden')) problems.push(`${role} ${route.method} ${route.pattern}: expected 403, got ${res.status}`);
+      if (route.pattern === '/api/v1/auth/logout' && allowed) sessions[role] = await login(role);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('without a session every non-public route answers 401', async () => {
+  for (const route of routeTable().filter((r) => r.roles !== 'public')) {
+    const path = route.pattern.replace('{id}', '1');
+    const res = await call(route.method, path, { body: exampleBody(route) });
+    assert.equal(res.status, 401, `${route.method} ${route.pattern}`);
+    assert.equal(res.json.error.code, 'unauthenticated');
+  }
+});
+
+test('officers see only their own region', async () => {
+  const off = sessions.officer; // 新华区 130902
+  const inScope = await call('GET', '/api/v1/orgs?limit=500', { session: off });
+  assert.equal(inScope.status, 200);
+  assert.ok(inScope.json.items.length > 0);
+  for (const o of inScope.json.items) assert.ok(o.region_code.startsWith('130902'), o.region_code);
+  const out = await call('GET', '/api/v1/orgs?region=130982', { session: off });
+  assert.equal(out.status, 403);
+  assert.equal(out.json.error.code, 'region_out_of_scope');
+  // an organisation role sees its own organisation only
+  const m = await call('GET', '/api/v1/orgs', { session: sessions.merchant });
+  assert.equal(m.status, 200);
+  assert.equal(m.json.items.length, 1);
+  assert.equal(m.json.items[0].id, sessions.merchant.user.org_id);
+});
+
+test('auditors read the audit log of their region only', async () => {
+  const res = await call('GET', '/api/v1/audit?limit=200', { session: sessions.auditor });
+  assert.equal(res.status, 200);
+  for (const row of res.json.items) assert.ok(row.region_code && row.region_code.startsWith('130902'), JSON.stringify(row));
+});

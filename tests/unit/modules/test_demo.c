@@ -1,0 +1,493 @@
+/*
+ * Unit tests for src/modules/demo: the demo set loads into a fresh SQLite
+ * database, every generated record is valid and inside Cangzhou, every role
+ * has a login, the same seed gives the same rows, and a second load refuses.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/audit.h"
+#include "db/db.h"
+#include "db/scope.h"
+#include "lib/crypto.h"
+#include "lib/idcard.h"
+#include "lib/strbuf.h"
+#include "modules/accounts/accounts.h"
+#include "modules/demo/demo.h"
+
+#define SEED 1
+#define PEOPLE 200
+/* The person whose number a failure-injection test takes first (0-based). */
+#define CLASH_AT 150
+
+/* Cangzhou's county-level divisions: the only codes demo people may carry. */
+static const char *const county_codes[] = {
+	"130902", "130903", "130921", "130922", "130923", "130924", "130925", "130926",
+	"130927", "130928", "130929", "130930", "130981", "130982", "130983", "130984",
+};
+#define NCOUNTY (sizeof county_codes / sizeof county_codes[0])
+
+/*
+ * One demo load shared by the tests that only read it. Under SY_TEST_DB
+ * (PostgreSQL) there is one database per run, so the tests that need a fresh
+ * database come last and close this one first.
+ */
+struct fixture {
+	db *d;
+	char url[512];
+	struct demo_summary sum;
+	char people_digest[65], orgs_digest[65], users_digest[65];
+	char clash_id[19];
+};
+
+/* A connection to a fresh, migrated database (testutil.h); url receives its URL. */
+static db *fresh_db(char url[512])
+{
+	sy_err err;
+	snprintf(url, 512, "%s", testutil_fresh_db());
+	db *d = db_open(url, &err);
+	if (!d)
+		fail_msg("db_open %s: %s", url, err.msg_en);
+	return d;
+}
+
+/* Close d and, for SQLite, remove the file and the directory testutil made. */
+static void close_db(db *d, const char *url)
+{
+	char p[600];
+	if (d)
+		db_close(d);
+	if (strncmp(url, "sqlite:", 7) != 0)
+		return;
+	const char *path = url + 7;
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+	snprintf(p, sizeof p, "%s", path);
+	char *slash = strrchr(p, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(p);
+	}
+}
+
+/* SHA-256 over every row of a query, each column as text; doubles to 6 places. */
+static void digest(db *d, const char *sql, char out[CRYPTO_SHA256_HEX])
+{
+	db_rows *r = NULL;
+	strbuf sb;
+	sy_err err;
+	sb_init(&sb);
+	assert_int_equal(db_query(d, sql, DB_NOARGS, &r, &err), SY_OK);
+	while (db_next(r)) {
+		for (int i = 0; i < db_ncols(r); i++) {
+			const char *name = db_colname(r, i);
+			if (db_isnull(r, i))
+				sb_puts(&sb, "\\N");
+			else if (strcmp(name, "lat") == 0 || strcmp(name, "lon") == 0)
+				sb_printf(&sb, "%.6f", db_double(r, i));
+			else
+				sb_puts(&sb, db_text(r, i));
+			sb_putc(&sb, '\t');
+		}
+		sb_putc(&sb, '\n');
+	}
+	db_rows_free(r);
+	assert_false(sb.oom);
+	assert_true(sb.len > 0);
+	crypto_sha256_hex(sb.buf, sb.len, out);
+	sb_free(&sb);
+}
+
+static const char SQL_PEOPLE_ROWS[] =
+	"SELECT id, id_number, name, sex, birth_date, phone, region_code, address, lat, lon, status"
+	" FROM people ORDER BY id";
+static const char SQL_ORG_ROWS[] =
+	"SELECT id, name, type, region_code, address, lat, lon, contact_name, contact_phone"
+	" FROM orgs ORDER BY id";
+static const char SQL_USER_ROWS[] =
+	"SELECT id, username, display_name, role, region_code, org_id, person_id FROM users ORDER BY id";
+
+static int setup(void **state)
+{
+	sy_err err;
+	db_rows *r = NULL;
+	struct fixture *f = calloc(1, sizeof *f);
+	if (!f || !crypto_init())
+		return -1;
+	*state = f;
+	f->d = fresh_db(f->url);
+	if (demo_load(f->d, SEED, PEOPLE, &f->sum, &err)) {
+		print_error("demo_load: %s (%s)\n", err.msg_en, err.code);
+		return -1;
+	}
+	digest(f->d, SQL_PEOPLE_ROWS, f->people_digest);
+	digest(f->d, SQL_ORG_ROWS, f->orgs_digest);
+	digest(f->d, SQL_USER_ROWS, f->users_digest);
+	static const char SQL_NTH[] = "SELECT id_number FROM people ORDER BY id LIMIT 1 OFFSET $1";
+	if (db_query(f->d, SQL_NTH, DB_ARGS(DB_I(CLASH_AT)), &r, &err) || !db_next(r))
+		return -1;
+	snprintf(f->clash_id, sizeof f->clash_id, "%s", db_text(r, 0));
+	db_rows_free(r);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	if (f) {
+		close_db(f->d, f->url);
+		free(f);
+	}
+	return 0;
+}
+
+static int64_t count(db *d, const char *sql, const db_val *args, int nargs)
+{
+	int64_t n = -1;
+	sy_err err;
+	if (db_query_int(d, sql, args, nargs, &n, &err))
+		fail_msg("%s: %s", sql, err.msg_en);
+	return n;
+}
+
+static bool is_county(const char *code)
+{
+	for (size_t i = 0; i < NCOUNTY; i++)
+		if (code && strncmp(code, county_codes[i], 6) == 0)
+			return true;
+	return false;
+}
+
+static void test_counts(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(f->sum.people, PEOPLE);
+	assert_int_equal(f->sum.users, 11);
+	assert_int_equal(f->sum.nlogins, 11);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM people", DB_NOARGS), PEOPLE);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM users", DB_NOARGS), 11);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM orgs", DB_NOARGS), f->sum.orgs);
+	/* 11 city-wide + per county at least 3 merchants, a bureau, a school, an employer. */
+	assert_true(f->sum.orgs >= 11 + (int)NCOUNTY * 6);
+	assert_true(f->sum.orgs <= 11 + (int)NCOUNTY * 10);
+}
+
+static void test_people_valid(void **state)
+{
+	struct fixture *f = *state;
+	db_rows *r = NULL;
+	sy_err err;
+	int n = 0, normal = 0;
+	assert_int_equal(db_query(f->d,
+				  "SELECT id_number, sex, birth_date, region_code, name, phone, status,"
+				  " address FROM people ORDER BY id",
+				  DB_NOARGS, &r, &err),
+			 SY_OK);
+	while (db_next(r)) {
+		struct idcard_info info;
+		const char *id = db_text(r, 0);
+		if (idcard_validate(id, &info, &err))
+			fail_msg("%s: %s", id, err.msg_en);
+		assert_string_equal(info.normalized, id);
+		assert_true(is_county(info.region));
+		assert_int_equal(db_text(r, 1)[0], info.sex);
+		assert_string_equal(db_text(r, 2), info.birth_date);
+		int year = atoi(info.birth_date);
+		assert_true(year >= 1940 && year <= 2005);
+		assert_true(is_county(db_text(r, 3)));
+		/* Names: a surname and one or two given characters, 3 bytes each. */
+		size_t nl = strlen(db_text(r, 4));
+		assert_true(nl == 6 || nl == 9);
+		const char *ph = db_text(r, 5);
+		if (ph) {
+			assert_int_equal(strlen(ph), 11);
+			assert_int_equal(ph[0], '1');
+			assert_true(ph[1] >= '3' && ph[1] <= '9');
+			assert_int_equal(strspn(ph, "0123456789"), 11);
+		}
+		const char *st = db_text(r, 6);
+		if (strcmp(st, "normal") == 0)
+			normal++;
+		else if (strcmp(st, "deceased") != 0)
+			assert_string_equal(st, "moved_away");
+		assert_non_null(strstr(db_text(r, 7), "号"));
+		n++;
+	}
+	db_rows_free(r);
+	assert_int_equal(n, PEOPLE);
+	assert_true(normal > PEOPLE * 8 / 10);
+	assert_true(normal < PEOPLE);
+	/* Addresses are in the county the person lives in. */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM people p JOIN regions g ON g.code = p.region_code"
+			       " WHERE substr(p.address, 1, length(g.name)) <> g.name",
+			       DB_NOARGS),
+			 0);
+}
+
+static void check_near_seat(db *d, const char *sql, double limit)
+{
+	db_rows *r = NULL;
+	sy_err err;
+	int n = 0;
+	assert_int_equal(db_query(d, sql, DB_NOARGS, &r, &err), SY_OK);
+	while (db_next(r)) {
+		double dlat = fabs(db_double(r, 0) - db_double(r, 2));
+		double dlon = fabs(db_double(r, 1) - db_double(r, 3));
+		if (dlat > limit || dlon > limit)
+			fail_msg("%s: (%f, %f) is %f/%f from its seat", db_text(r, 4),
+				 db_double(r, 0), db_double(r, 1), dlat, dlon);
+		n++;
+	}
+	db_rows_free(r);
+	assert_true(n > 0);
+}
+
+static void test_coordinates(void **state)
+{
+	struct fixture *f = *state;
+	check_near_seat(f->d,
+			"SELECT p.lat, p.lon, g.lat, g.lon, p.id_number FROM people p"
+			" JOIN regions g ON g.code = p.region_code",
+			0.15);
+	check_near_seat(f->d,
+			"SELECT o.lat, o.lon, g.lat, g.lon, o.name FROM orgs o"
+			" JOIN regions g ON g.code = o.region_code WHERE o.lat IS NOT NULL",
+			0.15);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM people WHERE lat IS NULL OR lon IS NULL",
+			       DB_NOARGS),
+			 0);
+}
+
+static void test_orgs(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const types[] = {"unit", "department", "merchant", "association",
+					    "hospital", "bank", "school", "employer",
+					    "training_base", "supply_station"};
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (count(f->d, "SELECT COUNT(*) FROM orgs WHERE type = $1",
+			  DB_ARGS(DB_T(types[i]))) < 1)
+			fail_msg("no organisation of type %s", types[i]);
+	for (size_t i = 0; i < NCOUNTY; i++) {
+		const char *sql = "SELECT COUNT(*) FROM orgs WHERE region_code = $1 AND type = $2";
+		int64_t m = count(f->d, sql, DB_ARGS(DB_T(county_codes[i]), DB_T("merchant")));
+		int64_t e = count(f->d, sql, DB_ARGS(DB_T(county_codes[i]), DB_T("employer")));
+		assert_true(m >= 3 && m <= 6);
+		assert_true(e >= 1 && e <= 2);
+		assert_int_equal(count(f->d, sql, DB_ARGS(DB_T(county_codes[i]), DB_T("department"))), 1);
+		assert_int_equal(count(f->d, sql, DB_ARGS(DB_T(county_codes[i]), DB_T("school"))), 1);
+	}
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM orgs WHERE name = $1 AND type = 'merchant'"
+			       " AND region_code = '130902'",
+			       DB_ARGS(DB_T("沧州华北商厦"))),
+			 1);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM orgs WHERE name = $1 AND type = 'hospital'",
+			       DB_ARGS(DB_T("沧州市人民医院退役军人医疗门诊"))),
+			 1);
+}
+
+/* The documented logins: username, password, role, region, scope. */
+static const struct {
+	const char *user, *pass, *role, *region, *scope;
+} logins[] = {
+	{"admin", "admin-demo-2026", "admin", "130900", "沧州市"},
+	{"officer.xinhua", "officer-demo-2026", "officer", "130902", "新华区"},
+	{"officer.renqiu", "officer-demo-2026", "officer", "130982", "任丘市"},
+	{"auditor", "auditor-demo-2026", "auditor", "130900", "沧州市"},
+	{"auditor.xinhua", "auditor-demo-2026", "auditor", "130902", "新华区"},
+	{"merchant", "merchant-demo-2026", "merchant", "130902", "沧州华北商厦"},
+	{"clinic", "clinic-demo-2026", "clinic", "130900", "沧州市人民医院退役军人医疗门诊"},
+	{"unit", "unit-demo-2026", "unit", "130900", "沧州军分区"},
+	{"employer", "employer-demo-2026", "employer", "130902", NULL},
+	{"station", "station-demo-2026", "station", "130900", "沧州军供站"},
+	{"person", "person-demo-2026", "person", "130902", NULL},
+};
+
+static void test_logins(void **state)
+{
+	struct fixture *f = *state;
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (count(f->d, "SELECT COUNT(*) FROM users WHERE role = $1",
+			  DB_ARGS(DB_T(role_name(role_at(i))))) < 1)
+			fail_msg("no user with role %s", role_name(role_at(i)));
+	assert_int_equal(f->sum.nlogins, (int)(sizeof logins / sizeof logins[0]));
+	for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
+		const struct demo_login *l = &f->sum.logins[i];
+		assert_string_equal(l->username, logins[i].user);
+		assert_string_equal(l->password, logins[i].pass);
+		assert_string_equal(l->role, logins[i].role);
+		if (logins[i].scope)
+			assert_string_equal(l->scope, logins[i].scope);
+		else
+			assert_true(l->scope[0] != '\0');
+		assert_int_equal(count(f->d,
+				       "SELECT COUNT(*) FROM users WHERE username = $1 AND role = $2"
+				       " AND region_code = $3 AND disabled = 0",
+				       DB_ARGS(DB_T(logins[i].user), DB_T(logins[i].role),
+					       DB_T(logins[i].region))),
+				 1);
+	}
+	/* Org roles belong to an organisation of their type; person to a 新华区 person. */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id"
+			       " WHERE u.username = 'employer' AND o.type = 'employer'"
+			       " AND o.region_code = '130902'",
+			       DB_NOARGS),
+			 1);
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM users u JOIN people p ON p.id = u.person_id"
+			       " WHERE u.username = 'person' AND p.region_code = '130902'"
+			       " AND p.status = 'normal' AND p.name = u.display_name",
+			       DB_NOARGS),
+			 1);
+}
+
+/* The documented passwords work through the real login path. */
+static void test_passwords(void **state)
+{
+	struct fixture *f = *state;
+	struct login_limits lim = {.max_per_account = 5, .max_per_ip = 100, .window_minutes = 15,
+				   .ops = 1, .mem = 8192};
+	for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
+		struct principal who;
+		sy_err err;
+		if (accounts_login(f->d, logins[i].user, logins[i].pass, "127.0.0.1", &lim, &who, &err))
+			fail_msg("login %s: %s", logins[i].user, err.msg_en);
+		assert_int_equal(who.role, role_parse(logins[i].role));
+		assert_string_equal(who.region_code, logins[i].region);
+	}
+}
+
+static void test_audit(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verdict v;
+	sy_err err;
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'demo.load'",
+			       DB_NOARGS),
+			 1);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'",
+			       DB_NOARGS),
+			 11);
+	assert_int_equal(audit_verify(f->d, &v, &err), SY_OK);
+	assert_int_equal(v.broken_at, 0);
+}
+
+/* Runs after the read-only tests: it closes the shared database (see struct fixture). */
+static void test_deterministic(void **state)
+{
+	struct fixture *f = *state;
+	char digest_b[CRYPTO_SHA256_HEX], url[512];
+	struct demo_summary sum;
+	sy_err err;
+
+	close_db(f->d, f->url);
+	f->d = NULL;
+
+	db *b = fresh_db(url);
+	assert_int_equal(demo_load(b, SEED, PEOPLE, &sum, &err), SY_OK);
+	digest(b, SQL_PEOPLE_ROWS, digest_b);
+	assert_string_equal(f->people_digest, digest_b);
+	digest(b, SQL_ORG_ROWS, digest_b);
+	assert_string_equal(f->orgs_digest, digest_b);
+	digest(b, SQL_USER_ROWS, digest_b);
+	assert_string_equal(f->users_digest, digest_b);
+	assert_memory_equal(&sum.logins, &f->sum.logins, sizeof sum.logins);
+	close_db(b, url);
+
+	/* Another seed is another data set. */
+	b = fresh_db(url);
+	assert_int_equal(demo_load(b, SEED + 1, PEOPLE, &sum, &err), SY_OK);
+	digest(b, SQL_PEOPLE_ROWS, digest_b);
+	assert_string_not_equal(f->people_digest, digest_b);
+	close_db(b, url);
+}
+
+static void test_second_load_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct demo_summary sum;
+	sy_err err;
+	sy_err_clear(&err);
+	assert_int_equal(demo_load(f->d, SEED, PEOPLE, &sum, &err), SY_ECONFLICT);
+	assert_string_equal(err.code, "demo_already_loaded");
+	assert_int_equal(sum.people, 0);
+	/* Nothing was added and no transaction is left open. */
+	assert_false(db_in_tx(f->d));
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM people", DB_NOARGS), PEOPLE);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM orgs", DB_NOARGS), f->sum.orgs);
+	/* A different seed is refused just the same. */
+	assert_int_equal(demo_load(f->d, 7, 10, NULL, &err), SY_ECONFLICT);
+}
+
+static void test_bad_people_count(void **state)
+{
+	struct fixture *f = *state;
+	sy_err err;
+	assert_int_equal(demo_load(f->d, 1, -1, NULL, &err), SY_EINVAL);
+	assert_string_equal(err.code, "invalid_people_count");
+	assert_int_equal(demo_load(f->d, 1, DEMO_MAX_PEOPLE + 1, NULL, &err), SY_EINVAL);
+	assert_false(db_in_tx(f->d));
+}
+
+/*
+ * A failure half-way (a person whose 身份证号 is already registered) leaves
+ * nothing behind; then 0 selects the default size. Needs a fresh database.
+ */
+static void test_rollback_and_default(void **state)
+{
+	struct fixture *f = *state;
+	static const char SQL_CLASH[] =
+		"INSERT INTO people (id_number, name, sex, birth_date, region_code, status,"
+		" created_at, updated_at) VALUES ($1, '测试', 'M', '1980-01-01', '130902', 'normal',"
+		" '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')";
+	static const char SQL_UNCLASH[] = "DELETE FROM people WHERE id_number = $1";
+	char url[512];
+	struct demo_summary sum;
+	sy_err err;
+	db *d = fresh_db(url);
+
+	assert_int_equal(db_execp(d, SQL_CLASH, DB_ARGS(DB_T(f->clash_id)), NULL, &err), SY_OK);
+	assert_int_not_equal(demo_load(d, SEED, 0, &sum, &err), SY_OK);
+	assert_int_equal(sum.people, 0);
+	assert_false(db_in_tx(d));
+	assert_int_equal(count(d, "SELECT COUNT(*) FROM people", DB_NOARGS), 1);
+	assert_int_equal(count(d, "SELECT COUNT(*) FROM orgs", DB_NOARGS), 0);
+	assert_int_equal(count(d, "SELECT COUNT(*) FROM users", DB_NOARGS), 0);
+	assert_int_equal(count(d, "SELECT COUNT(*) FROM audit_log", DB_NOARGS), 0);
+
+	assert_int_equal(db_execp(d, SQL_UNCLASH, DB_ARGS(DB_T(f->clash_id)), NULL, &err), SY_OK);
+	assert_int_equal(demo_load(d, SEED, 0, &sum, &err), SY_OK);
+	assert_int_equal(sum.people, DEMO_DEFAULT_PEOPLE);
+	assert_int_equal(count(d, "SELECT COUNT(*) FROM people", DB_NOARGS), DEMO_DEFAULT_PEOPLE);
+	close_db(d, url);
+}
+
+int main(void)
+{
+	/* Order matters: the last two replace the shared database (struct fixture). */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_people_valid),
+		cmocka_unit_test(test_coordinates),
+		cmocka_unit_test(test_orgs),
+		cmocka_unit_test(test_logins),
+		cmocka_unit_test(test_passwords),
+		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_second_load_refused),
+		cmocka_unit_test(test_bad_people_count),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_rollback_and_default),
+	};
+	return cmocka_run_group_tests_name("demo", tests, setup, teardown);
+}
