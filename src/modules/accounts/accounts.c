@@ -5,6 +5,7 @@
 #include "accounts.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -409,6 +410,22 @@ sy_status accounts_user_list(db *d, const struct principal *actor, const struct 
 	return SY_OK;
 }
 
+/*
+ * A real hash, made once with the current limits, to verify against when the
+ * user does not exist: the reply then takes as long as for a wrong password,
+ * so timing does not tell which usernames exist.
+ */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[CRYPTO_PWHASH_MAX];
+
+static void make_dummy_hash(void)
+{
+	char pw[CRYPTO_TOKEN_MAX];
+	crypto_token("", pw, sizeof pw);
+	if (!crypto_password_hash(pw, dummy_hash, pw_ops, pw_mem))
+		dummy_hash[0] = '\0';
+}
+
 static sy_status count_failures(db *d, const char *key, const char *since, int64_t *n, sy_err *err)
 {
 	return db_query_int(d, SQL_FAILURES_SINCE, DB_ARGS(DB_T(key), DB_T(since)), n, err);
@@ -443,10 +460,6 @@ out:
 sy_status accounts_login(db *d, const char *username, const char *password, const char *ip,
 			 const struct login_limits *lim, struct principal *who, sy_err *err)
 {
-	/* A valid hash to verify against when the user does not exist, so timing does not tell. */
-	static const char DUMMY_HASH[] =
-		"$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-		"q7Yx6d0xQ3oXUgq8d1zT0gNxQk4V8bqfWw0lS8P3m8E";
 	char ukey[USERNAME_MAX + 8], ikey[64], since[TIME_ISO_LEN], now[TIME_ISO_LEN];
 	int64_t nu = 0, ni = 0;
 	db_rows *r = NULL;
@@ -468,7 +481,8 @@ sy_status accounts_login(db *d, const char *username, const char *password, cons
 	if ((st = db_query(d, SQL_USER_BY_NAME, DB_ARGS(DB_T(username)), &r, err)))
 		return st;
 	bool found = db_next(r);
-	bool ok = crypto_password_verify(found ? db_text(r, 1) : DUMMY_HASH, password) && found;
+	pthread_once(&dummy_once, make_dummy_hash);
+	bool ok = crypto_password_verify(found ? db_text(r, 1) : dummy_hash, password) && found;
 	if (!ok) {
 		db_rows_free(r);
 		if ((st = record_failure(d, ukey, ikey, since, username, ip, err)))

@@ -22,9 +22,9 @@ static int cmd_demo(struct cli_ctx *c, int argc, char **argv)
 		return a.help ? 0 : 2;
 	}
 	uint32_t seed = cli_opt(&a, "seed") ? (uint32_t)strtoul(cli_opt(&a, "seed"), NULL, 10) : 2026;
-	int people = cli_opt(&a, "people") ? atoi(cli_opt(&a, "people")) : 500;
-	if (people < 1 || people > 10000000) {
-		fprintf(c->err, "error: --people must be 1..10000000\n");
+	int people = cli_opt(&a, "people") ? atoi(cli_opt(&a, "people")) : DEMO_DEFAULT_PEOPLE;
+	if (people < 1 || people > DEMO_MAX_PEOPLE) {
+		fprintf(c->err, "error: --people must be 1..%d\n", DEMO_MAX_PEOPLE);
 		return 2;
 	}
 	db *d = db_open(c->db_url, &err);
@@ -36,6 +36,7 @@ static int cmd_demo(struct cli_ctx *c, int argc, char **argv)
 	sy_status st = demo_load(d, seed, people, &sum, &err);
 	if (st == SY_ECONFLICT) {
 		fprintf(c->out, "demo data already loaded; logins unchanged\n");
+		sum.nlogins = demo_fixed_logins(sum.logins, DEMO_MAX_LOGINS);
 	} else if (st) {
 		fprintf(c->err, "error: %s (%s)\n", err.msg_en, err.code);
 		rc = 1;
@@ -45,7 +46,7 @@ static int cmd_demo(struct cli_ctx *c, int argc, char **argv)
 	}
 	if (st == SY_OK || st == SY_ECONFLICT) {
 		fprintf(c->out, "\n演示账号 / demo logins:\n");
-		for (int i = 0; i < sum.nlogins && st == SY_OK; i++)
+		for (int i = 0; i < sum.nlogins; i++)
 			fprintf(c->out, "  %-9s %-16s %-20s %s\n", sum.logins[i].role,
 				sum.logins[i].username, sum.logins[i].password, sum.logins[i].scope);
 	}

@@ -172,6 +172,18 @@ static const struct login_spec {
 #define NLOGIN ((int)(sizeof login_specs / sizeof login_specs[0]))
 _Static_assert(NLOGIN <= DEMO_MAX_LOGINS, "demo_summary.logins too small");
 
+int demo_fixed_logins(struct demo_login *out, int max)
+{
+	int n = 0;
+	for (; n < NLOGIN && n < max; n++) {
+		memset(&out[n], 0, sizeof out[n]);
+		snprintf(out[n].username, sizeof out[n].username, "%s", login_specs[n].username);
+		snprintf(out[n].password, sizeof out[n].password, "%s", login_specs[n].password);
+		snprintf(out[n].role, sizeof out[n].role, "%s", login_specs[n].role);
+	}
+	return n;
+}
+
 /*
  * The set of identity numbers handed out so far (open addressing over the
  * first 17 digits as an integer, never 0), so that no two people share one.

@@ -66,4 +66,7 @@ struct demo_summary {
 sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary *out,
 		    sy_err *err);
 
+/* The fixed logins (username, password, role; no scope), for printing when already loaded. */
+int demo_fixed_logins(struct demo_login *out, int max);
+
 #endif
