@@ -32,6 +32,23 @@ sy_status http_export_format(struct http_req *r, enum export_format *f, sy_err *
 	return SY_OK;
 }
 
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX 500
+#define EXPORT_LIMIT_MAX 100000
+
+sy_status http_list_params(struct http_req *r, enum export_format *f, int *limit, int64_t *cursor,
+			   sy_err *err)
+{
+	sy_status st;
+	if ((st = http_export_format(r, f, err)))
+		return st;
+	bool export = *f != EXPORT_NONE;
+	if ((st = http_paging(r, export ? EXPORT_LIMIT_MAX : LIST_LIMIT_DEFAULT,
+			      export ? EXPORT_LIMIT_MAX : LIST_LIMIT_MAX, limit, cursor, err)))
+		return st;
+	return SY_OK;
+}
+
 /* A cell's text: strings as they are, numbers and booleans spelled out, objects as JSON. */
 static char *cell_text(json_t *v)
 {

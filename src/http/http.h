@@ -159,6 +159,13 @@ struct export_column {
 };
 /* The format asked for; SY_EINVAL when ?format= names an unknown one. */
 sy_status http_export_format(struct http_req *r, enum export_format *f, sy_err *err);
+/*
+ * The paging of a list route: ?format= (as http_export_format), ?limit= (1..500,
+ * default 50) and ?cursor=. An export takes every row (up to 100,000) unless
+ * ?limit= says otherwise.
+ */
+sy_status http_list_params(struct http_req *r, enum export_format *f, int *limit, int64_t *cursor,
+			   sy_err *err);
 /* Send items (stolen) as JSON with next (0 = no more), or as the export asked for. */
 sy_status http_send_list(struct http_req *r, json_t *items, int64_t next,
 			 const struct export_column *cols, int ncols, const char *filename,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "db/audit.h"
+#include "db/page.h"
 #include "lib/text.h"
 #include "lib/timeutil.h"
 
@@ -393,21 +394,9 @@ sy_status accounts_user_list(db *d, const struct principal *actor, const struct 
 				   DB_T(f->q ? q : NULL), DB_I(f->limit + 1)),
 			   &r, err)))
 		return st;
-	json_t *a = json_array();
-	int n = 0;
-	while (a && db_next(r)) {
-		if (n == f->limit) {
-			*next = json_integer_value(json_object_get(json_array_get(a, (size_t)n - 1), "id"));
-			break;
-		}
-		json_array_append_new(a, user_json(r));
-		n++;
-	}
+	st = db_page(r, f->limit, user_json, items, next, err);
 	db_rows_free(r);
-	if (!a)
-		return oom(err);
-	*items = a;
-	return SY_OK;
+	return st;
 }
 
 /*
@@ -635,19 +624,7 @@ sy_status accounts_token_list(db *d, const struct principal *actor, int limit, i
 	*next = 0;
 	if (st)
 		return st;
-	json_t *a = json_array();
-	int n = 0;
-	while (a && db_next(r)) {
-		if (n == limit) {
-			*next = json_integer_value(json_object_get(json_array_get(a, (size_t)n - 1), "id"));
-			break;
-		}
-		json_array_append_new(a, token_json(r));
-		n++;
-	}
+	st = db_page(r, limit, token_json, items, next, err);
 	db_rows_free(r);
-	if (!a)
-		return oom(err);
-	*items = a;
-	return SY_OK;
+	return st;
 }

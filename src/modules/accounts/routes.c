@@ -91,14 +91,11 @@ static sy_status get_users(struct http_req *r, sy_err *err)
 	json_t *items;
 	int64_t next;
 	sy_status st;
-	if ((st = http_export_format(r, &fmt, err)) ||
-	    (st = http_paging(r, 50, fmt == EXPORT_NONE ? 500 : 100000, &f.limit, &f.cursor, err)) ||
+	if ((st = http_list_params(r, &fmt, &f.limit, &f.cursor, err)) ||
 	    (st = http_query_str(r, "q", 100, &f.q, err)) ||
 	    (st = http_query_str(r, "role", 16, &f.role, err)) ||
 	    (st = http_query_str(r, "region", 15, &f.region, err)))
 		return st;
-	if (fmt != EXPORT_NONE && !http_query(r, "limit"))
-		f.limit = 100000;
 	if ((st = accounts_user_list(r->db, &r->who, &f, &items, &next, err)))
 		return st;
 	return http_send_list(r, items, next, user_columns,
@@ -190,11 +187,12 @@ static const struct export_column token_columns[] = {
 
 static sy_status get_tokens(struct http_req *r, sy_err *err)
 {
+	enum export_format fmt;
 	int limit;
 	int64_t cursor, next;
 	json_t *items;
 	sy_status st;
-	if ((st = http_paging(r, 50, 500, &limit, &cursor, err)) ||
+	if ((st = http_list_params(r, &fmt, &limit, &cursor, err)) ||
 	    (st = accounts_token_list(r->db, &r->who, limit, cursor, &items, &next, err)))
 		return st;
 	return http_send_list(r, items, next, token_columns,

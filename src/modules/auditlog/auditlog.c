@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db/page.h"
 #include "lib/timeutil.h"
 
 /* Ids descend, so the cursor is an upper bound; 2^62 stands for "from the newest". */
@@ -21,6 +22,17 @@ static sy_status bad_date(sy_err *err, const char *field)
 {
 	return sy_failf(err, SY_EINVAL, "invalid_date", field, "日期格式应为 YYYY-MM-DD",
 			"date must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+}
+
+static json_t *audit_row_json(db_rows *r)
+{
+	const char *detail = db_text(r, 8);
+	json_t *dj = detail ? json_loads(detail, 0, NULL) : NULL;
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?}",
+			 "id", (json_int_t)db_int(r, 0), "at", db_text(r, 1), "actor", db_text(r, 2),
+			 "role", db_text(r, 3), "action", db_text(r, 4), "object_type", db_text(r, 5),
+			 "object_id", db_text(r, 6), "region_code", db_text(r, 7),
+			 "detail", dj ? dj : json_null(), "ip", db_text(r, 9), "hash", db_text(r, 10));
 }
 
 sy_status auditlog_list(db *d, const struct principal *reader, const struct audit_filter *f,
@@ -52,25 +64,7 @@ sy_status auditlog_list(db *d, const struct principal *reader, const struct audi
 				   DB_I(f->limit + 1)),
 			   &r, err)))
 		return st;
-	json_t *a = json_array();
-	int n = 0;
-	while (a && db_next(r)) {
-		if (n == f->limit) {
-			*next = json_integer_value(json_object_get(json_array_get(a, (size_t)n - 1), "id"));
-			break;
-		}
-		const char *detail = db_text(r, 8);
-		json_t *dj = detail ? json_loads(detail, 0, NULL) : NULL;
-		json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?}",
-			"id", (json_int_t)db_int(r, 0), "at", db_text(r, 1), "actor", db_text(r, 2),
-			"role", db_text(r, 3), "action", db_text(r, 4), "object_type", db_text(r, 5),
-			"object_id", db_text(r, 6), "region_code", db_text(r, 7),
-			"detail", dj ? dj : json_null(), "ip", db_text(r, 9), "hash", db_text(r, 10)));
-		n++;
-	}
+	st = db_page(r, f->limit, audit_row_json, items, next, err);
 	db_rows_free(r);
-	if (!a)
-		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
-	*items = a;
-	return SY_OK;
+	return st;
 }

@@ -23,16 +23,13 @@ static sy_status get_audit(struct http_req *r, sy_err *err)
 	json_t *items;
 	int64_t next;
 	sy_status st;
-	if ((st = http_export_format(r, &fmt, err)) ||
-	    (st = http_paging(r, 50, fmt == EXPORT_NONE ? 500 : 100000, &f.limit, &f.cursor, err)) ||
+	if ((st = http_list_params(r, &fmt, &f.limit, &f.cursor, err)) ||
 	    (st = http_query_str(r, "action", 64, &f.action, err)) ||
 	    (st = http_query_str(r, "actor", 64, &f.actor, err)) ||
 	    (st = http_query_str(r, "object_type", 32, &f.object_type, err)) ||
 	    (st = http_query_str(r, "from", 20, &f.from, err)) ||
 	    (st = http_query_str(r, "to", 20, &f.to, err)))
 		return st;
-	if (fmt != EXPORT_NONE && !http_query(r, "limit"))
-		f.limit = 100000;
 	if ((st = auditlog_list(r->db, &r->who, &f, &items, &next, err)))
 		return st;
 	return http_send_list(r, items, next, audit_columns,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db/page.h"
 #include "lib/text.h"
 
 static const char SQL_REGIONS[] =
@@ -41,6 +42,14 @@ sy_status registry_regions(db *d, json_t **items, sy_err *err)
 	return SY_OK;
 }
 
+static json_t *org_row_json(db_rows *r)
+{
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}",
+			 "id", (json_int_t)db_int(r, 0), "name", db_text(r, 1), "type", db_text(r, 2),
+			 "region_code", db_text(r, 3), "region_name", db_text(r, 4),
+			 "address", db_text(r, 5), "lat", num_or_null(r, 6), "lon", num_or_null(r, 7));
+}
+
 sy_status registry_orgs(db *d, const struct principal *reader, const struct org_filter *f,
 			json_t **items, int64_t *next, sy_err *err)
 {
@@ -68,22 +77,7 @@ sy_status registry_orgs(db *d, const struct principal *reader, const struct org_
 				   DB_I(only), DB_I(f->limit + 1)),
 			   &r, err)))
 		return st;
-	json_t *a = json_array();
-	int n = 0;
-	while (a && db_next(r)) {
-		if (n == f->limit) {
-			*next = json_integer_value(json_object_get(json_array_get(a, (size_t)n - 1), "id"));
-			break;
-		}
-		json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}",
-			"id", (json_int_t)db_int(r, 0), "name", db_text(r, 1), "type", db_text(r, 2),
-			"region_code", db_text(r, 3), "region_name", db_text(r, 4),
-			"address", db_text(r, 5), "lat", num_or_null(r, 6), "lon", num_or_null(r, 7)));
-		n++;
-	}
+	st = db_page(r, f->limit, org_row_json, items, next, err);
 	db_rows_free(r);
-	if (!a)
-		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
-	*items = a;
-	return SY_OK;
+	return st;
 }

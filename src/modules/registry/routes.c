@@ -30,14 +30,11 @@ static sy_status get_orgs(struct http_req *r, sy_err *err)
 	json_t *items;
 	int64_t next;
 	sy_status st;
-	if ((st = http_export_format(r, &fmt, err)) ||
-	    (st = http_paging(r, 50, fmt == EXPORT_NONE ? 500 : 100000, &f.limit, &f.cursor, err)) ||
+	if ((st = http_list_params(r, &fmt, &f.limit, &f.cursor, err)) ||
 	    (st = http_query_str(r, "type", 32, &f.type, err)) ||
 	    (st = http_query_str(r, "region", 15, &f.region, err)) ||
 	    (st = http_query_str(r, "q", 100, &f.q, err)))
 		return st;
-	if (fmt != EXPORT_NONE && !http_query(r, "limit"))
-		f.limit = 100000;
 	if ((st = registry_orgs(r->db, &r->who, &f, &items, &next, err)))
 		return st;
 	return http_send_list(r, items, next, org_columns,
