@@ -8,7 +8,8 @@ what=${1:-build}
 cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-      libpq-dev libsodium-dev libqrencode-dev libxlsxwriter-dev sqlite3 nodejs npm"
+      libpq-dev libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+      sqlite3 nodejs npm"
 case "$what" in
 test)  pkgs="$pkgs libcmocka-dev postgresql chromium fonts-wqy-microhei curl python3" ;;
 bench) pkgs="$pkgs postgresql nginx wrk curl python3" ;;

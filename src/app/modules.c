@@ -11,6 +11,7 @@
 ROUTES(accounts) COMMANDS(accounts)
 ROUTES(auditlog) COMMANDS(auditlog)
 ROUTES(registry)
+ROUTES(people)
 ROUTES(home)
 COMMANDS(demo)
 COMMANDS(core)
@@ -21,6 +22,7 @@ const struct module app_modules[] = {
 	{"accounts", accounts_routes, &accounts_routes_count, accounts_commands, &accounts_commands_count},
 	{"home", home_routes, &home_routes_count, NULL, NULL},
 	{"registry", registry_routes, &registry_routes_count, NULL, NULL},
+	{"people", people_routes, &people_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
 };

@@ -6,6 +6,7 @@
  */
 #include "db_internal.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,9 +79,21 @@ static void sq_close(void *impl)
 	free(c);
 }
 
+/*
+ * SQLite's memory statistics take one global mutex on every allocation,
+ * which serialises the worker threads; nothing here reads them.
+ */
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static void *sq_open(const char *url, sy_err *err)
 {
 	const char *path = strip_prefix(url);
+	pthread_once(&sq_config_once, sq_configure);
 	struct sq *c = calloc(1, sizeof *c);
 	if (!c) {
 		sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");

@@ -90,12 +90,12 @@ static const char *client_ip(struct MHD_Connection *conn, arena *a)
 	return arena_strdup(a, buf);
 }
 
+/* The policy depends only on settings: built once at start, not per response. */
+static char csp_header[512];
+
 static void add_security_headers(struct MHD_Response *resp, bool api)
 {
-	char csp[512];
-	const char *extra = http_cfg.extra_img_src;
-	snprintf(csp, sizeof csp, CSP_BASE, extra ? " " : "", extra ? extra : "");
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "Content-Security-Policy", csp_header);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -320,6 +320,8 @@ struct server *server_start(const struct server_options *o)
 	struct server *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
+	const char *extra = http_cfg.extra_img_src;
+	snprintf(csp_header, sizeof csp_header, CSP_BASE, extra ? " " : "", extra ? extra : "");
 	s->o = *o;
 	pthread_mutex_init(&s->log_lock, NULL);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;

@@ -3,12 +3,13 @@
 // without editing this file; its example body comes from the OpenAPI document.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, login, routeTable, ROLES, uniq } from './lib.mjs';
+import { call, login, routeTable, ROLES, uniq, makeIdNumber } from './lib.mjs';
 
 const sessions = {};
 let openapi;
 let spareUser; // a user the walk may rename and re-password
-let fixtures = {};
+let xinhuaPeople = []; // people of 新华区, where the officer and auditor under test work
+let nextRelative = 1;
 
 before(async () => {
   for (const role of ROLES) sessions[role] = await login(role);
@@ -20,7 +21,36 @@ before(async () => {
   });
   assert.equal(u.status, 201, u.text);
   spareUser = u.json.id;
+  // people of 新华区 for the walk to act on (family links need a fresh relative each time)
+  for (let i = 0; i < 12; i++) {
+    const p = await call('POST', '/api/v1/people', {
+      session: admin, body: { id_number: makeIdNumber('130902', `1970010${1 + (i % 9)}`), name: `巡检${i}号`, region_code: '130902' },
+    });
+    assert.equal(p.status, 201, p.text);
+    xinhuaPeople.push(p.json.id);
+  }
 });
+
+// The path to call for a route as a role: {id} and {cid} filled with objects
+// that role may reach, fresh where one call uses them up (revoke, category end).
+async function pathFor(route, role) {
+  let path = route.pattern;
+  if (path.startsWith('/api/v1/people/')) {
+    const pid = role === 'person' ? sessions.person.user.person_id : xinhuaPeople[0];
+    path = path.replace('{id}', String(pid));
+    if (path.includes('{cid}')) {
+      const c = await call('POST', `/api/v1/people/${xinhuaPeople[0]}/categories`, {
+        session: sessions.admin, body: { category: 'military_family' },
+      });
+      assert.equal(c.status, 201, c.text);
+      const cid = c.json.categories.filter((x) => x.id).at(-1).id;
+      path = path.replace('{cid}', String(cid));
+    }
+    return path;
+  }
+  if (path.includes('{id}')) path = path.replace('{id}', String(await idFor(route)));
+  return path;
+}
 
 // A fresh object for routes whose {id} is used up by one call (revoke).
 async function idFor(route) {
@@ -38,7 +68,11 @@ function exampleBody(route) {
   const op = openapi.paths[route.pattern]?.[route.method.toLowerCase()];
   const ex = op?.requestBody?.content?.['application/json']?.example;
   if (!ex) return undefined;
-  return JSON.parse(JSON.stringify(ex).replaceAll('{uniq}', uniq()));
+  const text = JSON.stringify(ex)
+    .replaceAll('{uniq}', uniq())
+    .replaceAll('{idnumber}', makeIdNumber())
+    .replaceAll('"{relative}"', String(xinhuaPeople[1 + (nextRelative++ % (xinhuaPeople.length - 1))]));
+  return JSON.parse(text);
 }
 
 test('every route answers 2xx to the roles it names and 403 to the rest', async () => {
@@ -47,8 +81,7 @@ test('every route answers 2xx to the roles it names and 403 to the rest', async 
   const problems = [];
   for (const route of routes) {
     for (const role of ROLES) {
-      let path = route.pattern;
-      if (path.includes('{')) path = path.replace('{id}', String(await idFor(route)));
+      const path = await pathFor(route, role);
       const res = await call(route.method, path, { session: sessions[role], body: exampleBody(route) });
       const allowed = route.roles.includes(role);
       if (allowed && (res.status < 200 || res.status > 299)) problems.push(`${role} ${route.method} ${route.pattern}: ${res.status} ${res.text.slice(0, 120)}`);
@@ -61,7 +94,7 @@ test('every route answers 2xx to the roles it names and 403 to the rest', async 
 
 test('without a session every non-public route answers 401', async () => {
   for (const route of routeTable().filter((r) => r.roles !== 'public')) {
-    const path = route.pattern.replace('{id}', '1');
+    const path = route.pattern.replace('{id}', '1').replace('{cid}', '1');
     const res = await call(route.method, path, { body: exampleBody(route) });
     assert.equal(res.status, 401, `${route.method} ${route.pattern}`);
     assert.equal(res.json.error.code, 'unauthenticated');

@@ -23,6 +23,7 @@
 #include "lib/idcard.h"
 #include "lib/timeutil.h"
 #include "modules/accounts/accounts.h"
+#include "modules/registry/people.h"
 #include "names.h"
 
 static const char SQL_REGION[] =
@@ -49,7 +50,7 @@ static const char SQL_PERSON_INSERT[] =
 #define CITY_CODE "130900"
 #define XINHUA_CODE "130902"
 #define ORG_NAME_MAX 128
-#define ADDRESS_MAX 192
+#define DEMO_ADDRESS_MAX 192
 
 #define LIST(...) {(const char *const[]){__VA_ARGS__}, \
 		   (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))}
@@ -200,7 +201,7 @@ struct demo_ctx {
 	struct region city;
 	struct region county[NCOUNTY];
 	double population_total;
-	struct demo_rng orgs_rng, people_rng, users_rng;
+	struct demo_rng orgs_rng, people_rng, users_rng, history_rng;
 	struct idset ids;
 	struct target targets[T_PERSON + 1];
 	struct demo_summary sum;
@@ -331,10 +332,10 @@ static void make_phone(struct demo_rng *r, char out[12])
 
 /* "<prefix><street><n>号"; prefix is the county's name ("任丘市会战道8号"). */
 static void make_address(struct demo_rng *r, const char *prefix, const struct county_spec *k,
-			 char out[ADDRESS_MAX])
+			 char out[DEMO_ADDRESS_MAX])
 {
 	const char *street = pick(r, &k->streets);
-	snprintf(out, ADDRESS_MAX, "%s%s%d号", prefix, street, demo_rng_range(r, 1, 299));
+	snprintf(out, DEMO_ADDRESS_MAX, "%s%s%d号", prefix, street, demo_rng_range(r, 1, 299));
 }
 
 static int days_in_month(int y, int m)
@@ -388,7 +389,7 @@ static void set_target(struct demo_ctx *c, enum target_kind k, int64_t id, const
 static sy_status county_org(struct demo_ctx *c, const struct region *k, const char *name,
 			    const char *type, int64_t *id, sy_err *err)
 {
-	char address[ADDRESS_MAX];
+	char address[DEMO_ADDRESS_MAX];
 	struct demo_rng *r = &c->orgs_rng;
 	make_address(r, k->name, k->spec, address);
 	struct org o = {.name = name, .type = type, .region = k->code, .address = address,
@@ -475,7 +476,7 @@ static enum target_kind target_of_type(const char *type)
 static sy_status city_orgs_load(struct demo_ctx *c, sy_err *err)
 {
 	struct demo_rng *r = &c->orgs_rng;
-	char address[ADDRESS_MAX], prefix[96];
+	char address[DEMO_ADDRESS_MAX], prefix[96];
 	sy_status st;
 	for (size_t i = 0; i < sizeof city_orgs / sizeof city_orgs[0]; i++) {
 		const struct region *district = &c->county[demo_rng_below(r, 2)]; /* 新华区 or 运河区 */
@@ -517,7 +518,7 @@ struct person {
 	char phone[12];
 	bool has_phone;
 	const struct region *home;
-	char address[ADDRESS_MAX];
+	char address[DEMO_ADDRESS_MAX];
 	double lat, lon;
 	const char *status;
 };
@@ -600,6 +601,62 @@ static sy_status make_person(struct demo_ctx *c, int i, struct person *p, sy_err
 	return SY_OK;
 }
 
+/*
+ * Categories and service as a service station would have recorded them: most
+ * are veterans with a service record (some with awards or a disability), a
+ * few are serving; the rest are family members.
+ */
+static sy_status add_history(struct demo_ctx *c, int64_t id, const struct person *p, sy_err *err)
+{
+	static const char *const branches[] = {"army", "army", "army", "navy", "air_force", "rocket_force", "armed_police"};
+	static const char *const exits[] = {"self_employed", "self_employed", "placed", "demobilised", "transfer", "retire", "pension"};
+	static const char *const ranks[] = {"上等兵", "下士", "中士", "上士", "四级军士长", "中尉", "上尉", "少校"};
+	struct principal sys;
+	struct demo_rng *r = &c->history_rng;
+	int by = atoi(p->birth);
+	unsigned roll = demo_rng_below(r, 100);
+	int64_t cid, sid;
+	sy_status st;
+	char enlist[32], discharge[32];
+	principal_system(&sys, "demo");
+	if (by >= 1996 && roll < 12) {
+		snprintf(enlist, sizeof enlist, "%04d-09-01", by + 18);
+		struct category_input ci = {.category = "active_duty", .start_date = enlist};
+		struct service_input si = {.branch = branches[demo_rng_below(r, 7)], .enlist_date = enlist,
+					   .rank = ranks[demo_rng_below(r, 3)]};
+		if ((st = registry_category_add(c->d, &sys, id, &ci, &cid, err)))
+			return st;
+		return registry_service_add(c->d, &sys, id, &si, &sid, err);
+	}
+	if (by > 2004 || roll >= 75)
+		return SY_OK; /* a family member or not yet recorded */
+	int years = 2 + (int)demo_rng_below(r, 15);
+	snprintf(enlist, sizeof enlist, "%04d-%02d-01", by + 18 + (int)demo_rng_below(r, 3), 3 + 6 * (int)demo_rng_below(r, 2));
+	snprintf(discharge, sizeof discharge, "%04d-12-01", atoi(enlist) + years);
+	if (strcmp(discharge, c->now) > 0)
+		snprintf(discharge, sizeof discharge, "%.4s-01-01", c->now);
+	if (strcmp(discharge, enlist) <= 0)
+		return SY_OK;
+	struct award_input aw = {.level = demo_rng_below(r, 3) ? "jiajiang" : "merit_3", .wartime = false};
+	bool disabled = demo_rng_below(r, 100) < 4;
+	struct service_input si = {
+		.branch = branches[demo_rng_below(r, 7)], .enlist_date = enlist, .discharge_date = discharge,
+		.rank = ranks[years > 12 ? 4 + demo_rng_below(r, 4) : demo_rng_below(r, 4)],
+		.exit_mode = exits[demo_rng_below(r, 7)], .awards = &aw, .nawards = demo_rng_below(r, 100) < 30,
+		.disability_grade = disabled ? 5 + (int)demo_rng_below(r, 6) : 0,
+		.disability_cause = disabled ? (demo_rng_below(r, 2) ? "duty" : "combat") : NULL,
+	};
+	struct category_input vet = {.category = "veteran", .start_date = discharge};
+	if ((st = registry_service_add(c->d, &sys, id, &si, &sid, err)) ||
+	    (st = registry_category_add(c->d, &sys, id, &vet, &cid, err)))
+		return st;
+	if (!disabled)
+		return SY_OK;
+	struct category_input dis = {.category = "disabled_veteran", .start_date = discharge,
+				     .disability_grade = si.disability_grade, .disability_cause = si.disability_cause};
+	return registry_category_add(c->d, &sys, id, &dis, &cid, err);
+}
+
 static sy_status load_people(struct demo_ctx *c, int count, sy_err *err)
 {
 	struct person p;
@@ -614,7 +671,8 @@ static sy_status load_people(struct demo_ctx *c, int count, sy_err *err)
 					  DB_T(p.address), DB_D(p.lat), DB_D(p.lon), DB_T(p.status),
 					  DB_T(c->now)),
 				  &id, err);
-		if (st)
+		if (st || (st = registry_person_index(c->d, id, p.name, p.id, err)) ||
+		    (st = add_history(c, id, &p, err)))
 			return st;
 		if (i == 0)
 			set_target(c, T_PERSON, id, p.home->code, p.name);
@@ -743,6 +801,8 @@ sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary 
 	time_now_iso(c->now);
 	demo_rng_seed(&c->orgs_rng, seed ^ SALT_ORGS);
 	demo_rng_seed(&c->people_rng, seed ^ SALT_PEOPLE);
+	/* a stream of its own, so the people stay the same whatever history they get */
+	demo_rng_seed(&c->history_rng, seed ^ SALT_PEOPLE ^ 0x5EC0DULL);
 	demo_rng_seed(&c->users_rng, seed ^ SALT_USERS);
 
 	/* Our own transaction, not a joined one: the load is all or nothing. */

@@ -1,0 +1,130 @@
+/*
+ * people.h - the people registry: who is a veteran, a service member, a
+ * family member or one of the 三属; where they live; how they served. Every
+ * other module reads it. Personal data leaves it masked unless a role that
+ * may see it asks with a reason, which is audited.
+ */
+#ifndef SY_PEOPLE_H
+#define SY_PEOPLE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "db/scope.h"
+
+#define PERSON_NAME_MAX 64
+#define ADDRESS_MAX 200
+#define REASON_MAX 200
+
+/* Status values (people.status); the legal ones bar a 优待证. */
+bool person_status_valid(const char *s);
+bool person_status_bars_card(const char *s);
+/* Category codes (person_categories.category and derived ones). */
+bool person_category_valid(const char *s);
+const char *person_category_label(const char *code, bool english);
+
+struct person_input {
+	const char *id_number;   /* create only; validated by GB 11643 */
+	const char *name;
+	const char *phone;       /* optional: mobile 1[3-9]xxxxxxxxx or landline 0xxx-xxxxxxx */
+	const char *region_code; /* residence (where served) */
+	const char *address;
+	const char *household_region_code;
+	const char *household_address;
+	bool has_coords;
+	double lat, lon;
+	const char *status;      /* create: default "normal" */
+};
+
+/* What each field is called in errors and imports. */
+sy_status registry_person_validate(db *d, const struct principal *actor, const struct person_input *in,
+				   bool creating, char normalized_id[19], sy_err *err);
+/*
+ * Build the search index of one person (name pieces, last four ID digits).
+ * registry_person_create does it; bulk loaders that insert rows themselves
+ * (demo, import) call it for each row.
+ */
+sy_status registry_person_index(db *d, int64_t id, const char *name, const char *id_number, sy_err *err);
+/* Create (validated, indexed, audited). Joins the caller's transaction. */
+sy_status registry_person_create(db *d, const struct principal *actor, const struct person_input *in,
+				 int64_t *id, sy_err *err);
+/* Update the non-NULL fields of in (id_number cannot change). */
+sy_status registry_person_update(db *d, const struct principal *actor, int64_t id,
+				 const struct person_input *in, sy_err *err);
+/* The id of the person with this 身份证号 in the actor's scope; SY_ENOTFOUND when none. */
+sy_status registry_person_find(db *d, const struct principal *actor, const char *id_number,
+			       int64_t *id, sy_err *err);
+/* Record a dated status change. death_kind (martyr|duty|illness) only with "deceased". */
+sy_status registry_person_set_status(db *d, const struct principal *actor, int64_t id,
+				     const char *status, const char *since, const char *reason,
+				     const char *death_kind, sy_err *err);
+/* The person's page, masked: facts, categories (and why), family, service, status history. */
+sy_status registry_person_get(db *d, const struct principal *actor, int64_t id, json_t **out,
+			      sy_err *err);
+/* The unmasked 身份证号 and phone, for a role that may see them, with a reason (audited). */
+bool registry_may_unmask(const struct principal *actor);
+sy_status registry_person_unmask(db *d, const struct principal *actor, int64_t id,
+				 const char *reason, json_t **out, sy_err *err);
+
+/* 138****1234: the first 3 and last 4 digits. */
+void registry_mask_phone(const char *phone, char out[24]);
+
+struct category_input {
+	const char *category;
+	const char *start_date, *end_date; /* YYYY-MM-DD or NULL */
+	int disability_grade;              /* 1–10, disabled_veteran only */
+	const char *disability_cause;      /* combat | duty | illness */
+	const char *note;
+};
+sy_status registry_category_add(db *d, const struct principal *actor, int64_t person_id,
+				const struct category_input *in, int64_t *id, sy_err *err);
+sy_status registry_category_end(db *d, const struct principal *actor, int64_t person_id,
+				int64_t category_id, const char *end_date, sy_err *err);
+
+/* relation: what relative is to person (spouse|parent|child|sibling). */
+sy_status registry_family_link(db *d, const struct principal *actor, int64_t person_id,
+			       int64_t relative_id, const char *relation, bool supported,
+			       int64_t *id, sy_err *err);
+
+struct award_input {
+	const char *level; /* jiajiang | merit_3 | merit_2 | merit_1 | cmc_commendation | army_commendation */
+	bool wartime;
+	const char *date;
+};
+struct period_input {
+	const char *kind; /* hardship | island */
+	const char *start_date, *end_date;
+};
+struct service_input {
+	const char *branch;       /* army navy air_force rocket_force strategic_support joint_logistics armed_police */
+	const char *enlist_date;  /* 入伍批准日期 */
+	const char *discharge_date; /* 退役命令日期, NULL while serving */
+	const char *rank;
+	const char *exit_mode;    /* retire transfer pension self_employed demobilised placed supported */
+	int disability_grade;
+	const char *disability_cause;
+	const struct award_input *awards;
+	int nawards;
+	const struct period_input *periods;
+	int nperiods;
+};
+sy_status registry_service_add(db *d, const struct principal *actor, int64_t person_id,
+			       const struct service_input *in, int64_t *id, sy_err *err);
+
+enum people_sort { SORT_ID, SORT_NAME, SORT_BIRTH };
+struct people_filter {
+	const char *q;        /* part of a name, a full 身份证号, its last digits, or a phone */
+	const char *category;
+	const char *region;
+	const char *status;
+	enum people_sort sort;
+	int limit;
+	int64_t cursor;       /* an offset into the sorted list */
+	bool unmask;          /* exports only; needs registry_may_unmask and a reason */
+};
+sy_status registry_people_search(db *d, const struct principal *actor, const struct people_filter *f,
+				 json_t **items, int64_t *next, sy_err *err);
+
+#endif
