@@ -130,6 +130,7 @@ static void apply_http_settings(const struct config *cfg)
 	http_cfg.db_url = cfg->db;
 	http_cfg.web_dir = cfg->web;
 	http_cfg.max_body = (size_t)cfg->max_body;
+	http_cfg.max_upload = (size_t)cfg->max_upload;
 	http_cfg.secure_cookies = cfg->secure_cookies;
 	http_cfg.session_ttl_minutes = (int)cfg->session_ttl;
 	http_cfg.session_idle_minutes = (int)cfg->session_idle;

@@ -37,6 +37,8 @@ static const struct opt options[] = {
 	 "worker threads (0: one per CPU core)"},
 	{"max-body", "SHUANGYONG_MAX_BODY", L(max_body), "1048576", 1024, 1L << 30,
 	 "largest request body in bytes"},
+	{"max-upload", "SHUANGYONG_MAX_UPLOAD", L(max_upload), "268435456", 1024, 1L << 31,
+	 "largest uploaded file (imports) in bytes"},
 	{"max-connections", "SHUANGYONG_MAX_CONNECTIONS", L(max_connections), "1024", 1, 100000,
 	 "most open client connections"},
 	{"max-per-ip", "SHUANGYONG_MAX_PER_IP", L(max_per_ip), "0", 0, 100000,

@@ -19,6 +19,7 @@ struct config {
 	char tile_host[256];
 	long threads;
 	long max_body;
+	long max_upload;
 	long max_connections;
 	long max_per_ip;
 	long timeout;

@@ -12,6 +12,7 @@ ROUTES(accounts) COMMANDS(accounts)
 ROUTES(auditlog) COMMANDS(auditlog)
 ROUTES(registry)
 ROUTES(people)
+ROUTES(import) COMMANDS(registry)
 ROUTES(home)
 COMMANDS(demo)
 COMMANDS(core)
@@ -21,7 +22,8 @@ const struct module app_modules[] = {
 	{"system", system_routes, &system_routes_count, NULL, NULL},
 	{"accounts", accounts_routes, &accounts_routes_count, accounts_commands, &accounts_commands_count},
 	{"home", home_routes, &home_routes_count, NULL, NULL},
-	{"registry", registry_routes, &registry_routes_count, NULL, NULL},
+	{"registry", registry_routes, &registry_routes_count, registry_commands, &registry_commands_count},
+	{"import", import_routes, &import_routes_count, NULL, NULL},
 	{"people", people_routes, &people_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},

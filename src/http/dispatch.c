@@ -15,6 +15,7 @@
 
 struct http_settings http_cfg = {
 	.max_body = 1 << 20,
+	.max_upload = 256u << 20,
 	.session_ttl_minutes = 12 * 60,
 	.session_idle_minutes = 60,
 	.login_max_per_account = 5,
@@ -118,9 +119,10 @@ static sy_status run_route(struct http_req *r, sy_err *err)
 		break;
 	}
 	r->route = rt;
-	if (r->body_len > http_cfg.max_body)
+	size_t limit = (rt->flags & ROUTE_UPLOAD) ? http_cfg.max_upload : http_cfg.max_body;
+	if (r->body_len > limit)
 		return sy_fail(err, SY_ETOOLARGE, "body_too_large", NULL, "请求体超过 %zu 字节上限",
-			       "request body exceeds %zu bytes", http_cfg.max_body);
+			       "request body exceeds %zu bytes", limit);
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		if ((st = http_db(r, err)) || (st = auth_request(r, err)))
 			return st;
@@ -131,9 +133,21 @@ static sy_status run_route(struct http_req *r, sy_err *err)
 		    (st = auth_check_csrf(r, err)))
 			return st;
 	}
-	if (method_changes_state(r->method) && (st = parse_body(r, err)))
+	if (method_changes_state(r->method) && !(rt->flags & ROUTE_UPLOAD) && (st = parse_body(r, err)))
 		return st;
 	return rt->fn(r, err);
+}
+
+size_t http_body_limit(arena *a, const char *method, const char *path)
+{
+	struct http_req probe;
+	const struct route *rt = NULL;
+	http_req_init(&probe, a);
+	probe.method = method;
+	probe.path = path;
+	if (path && router_find(&probe, &rt) == ROUTE_FOUND && (rt->flags & ROUTE_UPLOAD))
+		return http_cfg.max_upload;
+	return http_cfg.max_body;
 }
 
 void http_dispatch(struct http_req *r)

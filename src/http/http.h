@@ -31,6 +31,7 @@ enum route_flags {
 	ROUTE_NO_CSRF = 1 << 1, /* state-changing but exempt (login: no session yet) */
 	ROUTE_EXPORT = 1 << 2,  /* accepts ?format=csv|xlsx */
 	ROUTE_NO_LOG = 1 << 3,  /* not in the access log (health probes) */
+	ROUTE_UPLOAD = 1 << 4,  /* the body is a file (CSV, xlsx) up to max_upload, not JSON */
 };
 
 struct route {
@@ -95,6 +96,7 @@ struct http_settings {
 	const char *db_url;
 	const char *web_dir;
 	size_t max_body;
+	size_t max_upload;           /* for ROUTE_UPLOAD routes */
 	bool secure_cookies;
 	int session_ttl_minutes;     /* absolute lifetime */
 	int session_idle_minutes;    /* idle time-out */
@@ -112,6 +114,8 @@ void http_set_routes(const struct route *const *tables, const int *counts, int n
 /* Iterate all routes: i from 0 while the result is non-NULL. */
 const struct route *http_route_at(int i);
 
+/* The body size a request may send: max_upload for upload routes, else max_body. */
+size_t http_body_limit(arena *a, const char *method, const char *path);
 /* Process one request end to end (routing, auth, handler, errors). */
 void http_dispatch(struct http_req *r);
 /* Free what a dispatched request owns (json, out). The arena is the caller's. */

@@ -36,6 +36,7 @@ struct conn_ctx {
 	arena a;
 	strbuf body;
 	bool too_large;
+	size_t limit; /* the body size this request's route accepts */
 	double t0;
 	struct http_req req;
 	bool dispatched;
@@ -152,15 +153,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		arena_init(&ctx->a, 8192);
 		sb_init(&ctx->body);
 		ctx->t0 = time_mono_ms();
+		ctx->limit = http_body_limit(&ctx->a, method, url);
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > http_cfg.max_body)
+		if (cl && strtoull(cl, NULL, 10) > ctx->limit)
 			ctx->too_large = true;
 		*con_cls = ctx;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		if (!ctx->too_large) {
-			if (ctx->body.len + *upload_data_size > http_cfg.max_body)
+			if (ctx->body.len + *upload_data_size > ctx->limit)
 				ctx->too_large = true;
 			else
 				sb_append(&ctx->body, upload_data, *upload_data_size);
@@ -189,7 +191,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	r->body = sb_str(&ctx->body);
 	/* Make an over-limit body visible to dispatch as such without keeping it. */
-	r->body_len = ctx->too_large ? http_cfg.max_body + 1 : ctx->body.len;
+	r->body_len = ctx->too_large ? ctx->limit + 1 : ctx->body.len;
 	if (ctx->too_large)
 		r->body = "";
 	http_dispatch(r);

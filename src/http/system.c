@@ -87,7 +87,12 @@ static json_t *operation(const struct route *rt)
 				      json_pack("{s:s, s:s, s:{s:s, s:[s,s,s]}}", "name", "format",
 						"in", "query", "schema", "type", "string", "enum",
 						"json", "csv", "xlsx"));
-	if (rt->example) {
+	if (rt->example && (rt->flags & ROUTE_UPLOAD)) {
+		/* an upload's example is the file itself */
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:s}}}", "required", 1, "content", "text/csv",
+					      "example", rt->example));
+	} else if (rt->example) {
 		json_t *ex = json_loads(rt->example, 0, NULL);
 		if (ex)
 			json_object_set_new(op, "requestBody",

@@ -4,6 +4,7 @@
 #include "people.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -210,11 +211,64 @@ static bool phone_valid(const char *p)
 	return dashes <= 1 && digits >= 10 && digits <= 12 && p[n - 1] != '-';
 }
 
-static sy_status check_region_exists(db *d, const char *code, const char *field, sy_err *err)
+static const char SQL_REGION_CODES[] = "SELECT code FROM regions ORDER BY code";
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+sy_status registry_region_set_load(db *d, struct region_set *set, sy_err *err)
+{
+	db_rows *r = NULL;
+	size_t cap = 64;
+	sy_status st;
+	set->n = 0;
+	set->codes = malloc(cap * sizeof *set->codes);
+	if (!set->codes)
+		return oom(err);
+	if ((st = db_query(d, SQL_REGION_CODES, DB_NOARGS, &r, err)))
+		goto out;
+	while (db_next(r)) {
+		if (set->n == cap) {
+			void *p = realloc(set->codes, 2 * cap * sizeof *set->codes);
+			if (!p) {
+				st = oom(err);
+				goto out;
+			}
+			set->codes = p;
+			cap *= 2;
+		}
+		snprintf(set->codes[set->n++], REGION_CODE_MAX, "%s", db_text(r, 0));
+	}
+	qsort(set->codes, set->n, sizeof *set->codes, cmp_code);
+out:
+	db_rows_free(r);
+	if (st)
+		registry_region_set_free(set);
+	return st;
+}
+
+void registry_region_set_free(struct region_set *set)
+{
+	free(set->codes);
+	set->codes = NULL;
+	set->n = 0;
+}
+
+static sy_status check_region_exists(db *d, const struct region_set *known, const char *code,
+				     const char *field, sy_err *err)
 {
 	int64_t one;
 	if (!code || strlen(code) >= REGION_CODE_MAX)
 		goto bad;
+	if (known) {
+		char key[REGION_CODE_MAX] = {0};
+		snprintf(key, sizeof key, "%s", code);
+		if (bsearch(key, known->codes, known->n, sizeof *known->codes, cmp_code))
+			return SY_OK;
+		goto bad;
+	}
 	sy_status st = db_query_int(d, SQL_REGION_EXISTS, DB_ARGS(DB_T(code)), &one, err);
 	if (st == SY_OK)
 		return SY_OK;
@@ -225,7 +279,8 @@ bad:
 }
 
 sy_status registry_person_validate(db *d, const struct principal *actor, const struct person_input *in,
-				   bool creating, char normalized_id[19], sy_err *err)
+				   bool creating, const struct region_set *known, char normalized_id[19],
+				   sy_err *err)
 {
 	sy_status st;
 	if (creating) {
@@ -247,11 +302,11 @@ sy_status registry_person_validate(db *d, const struct principal *actor, const s
 	if (creating && !in->region_code)
 		return sy_failf(err, SY_EINVAL, "required", "region_code", "缺少居住地地区代码",
 				"missing required field: region_code");
-	if (in->region_code && ((st = check_region_exists(d, in->region_code, "region_code", err)) ||
+	if (in->region_code && ((st = check_region_exists(d, known, in->region_code, "region_code", err)) ||
 				(st = scope_require_region(actor, in->region_code, "region_code", err))))
 		return st;
 	if (in->household_region_code &&
-	    (st = check_region_exists(d, in->household_region_code, "household_region_code", err)))
+	    (st = check_region_exists(d, known, in->household_region_code, "household_region_code", err)))
 		return st;
 	if (in->has_coords && (in->lat < 3.0 || in->lat > 54.0 || in->lon < 73.0 || in->lon > 136.0))
 		return sy_failf(err, SY_EINVAL, "invalid_coordinates", "lat",
@@ -309,21 +364,16 @@ static sy_status audit_person(db *d, const struct principal *actor, const char *
 	return st;
 }
 
-sy_status registry_person_create(db *d, const struct principal *actor, const struct person_input *in,
-				 int64_t *id, sy_err *err)
+sy_status registry_person_insert(db *d, const struct principal *actor, const struct person_input *in,
+				 const char *idn, const char *now, int64_t *id, sy_err *err)
 {
-	char idn[19], now[TIME_ISO_LEN], day[11];
 	struct idcard_info info;
-	bool own;
-	sy_status st;
-	if ((st = registry_person_validate(d, actor, in, true, idn, err)))
-		return st;
-	idcard_validate(idn, &info, NULL);
+	char day[11];
 	const char *status = in->status ? in->status : "normal";
-	if ((st = db_tx_join(d, &own, err)))
+	sy_status st;
+	if ((st = idcard_validate(idn, &info, err)))
 		return st;
-	time_now_iso(now);
-	today(day);
+	snprintf(day, sizeof day, "%.10s", now);
 	st = db_query_int(d, SQL_PERSON_INSERT,
 			  DB_ARGS(DB_T(idn), DB_T(in->name), DB_T(info.sex == 'M' ? "M" : "F"),
 				  DB_T(info.birth_date), DB_T(in->phone && *in->phone ? in->phone : NULL),
@@ -337,10 +387,24 @@ sy_status registry_person_create(db *d, const struct principal *actor, const str
 		st = sy_failf(err, SY_ECONFLICT, "person_exists", "id_number", "该身份证号的人员已存在",
 			      "a person with this ID number already exists");
 	if (st || (st = index_name(d, *id, in->name, err)))
-		goto out;
-	if ((st = db_execp(d, SQL_STATUS_HISTORY_INSERT,
-			   DB_ARGS(DB_I(*id), DB_T(status), DB_T(day), DB_T("建档"), DB_T(actor->name),
-				   DB_T(now)), NULL, err)))
+		return st;
+	return db_execp(d, SQL_STATUS_HISTORY_INSERT,
+			DB_ARGS(DB_I(*id), DB_T(status), DB_T(day), DB_T("建档"), DB_T(actor->name),
+				DB_T(now)), NULL, err);
+}
+
+sy_status registry_person_create(db *d, const struct principal *actor, const struct person_input *in,
+				 int64_t *id, sy_err *err)
+{
+	char idn[19], now[TIME_ISO_LEN];
+	bool own;
+	sy_status st;
+	if ((st = registry_person_validate(d, actor, in, true, NULL, idn, err)))
+		return st;
+	if ((st = db_tx_join(d, &own, err)))
+		return st;
+	time_now_iso(now);
+	if ((st = registry_person_insert(d, actor, in, idn, now, id, err)))
 		goto out;
 	st = audit_person(d, actor, "person.create", *id, in->region_code,
 			  json_pack("{s:s, s:s}", "name", in->name, "region_code", in->region_code), err);
@@ -388,7 +452,7 @@ sy_status registry_person_update(db *d, const struct principal *actor, int64_t i
 	char region[REGION_CODE_MAX], now[TIME_ISO_LEN], idn[19];
 	bool own;
 	sy_status st;
-	if ((st = registry_person_validate(d, actor, in, false, idn, err)))
+	if ((st = registry_person_validate(d, actor, in, false, NULL, idn, err)))
 		return st;
 	if ((st = db_tx_join(d, &own, err)))
 		return st;

@@ -38,15 +38,33 @@ struct person_input {
 	const char *status;      /* create: default "normal" */
 };
 
-/* What each field is called in errors and imports. */
+/* All region codes, loaded once, so a bulk import checks rows without a query each. */
+struct region_set {
+	char (*codes)[REGION_CODE_MAX]; /* sorted */
+	size_t n;
+};
+sy_status registry_region_set_load(db *d, struct region_set *set, sy_err *err);
+void registry_region_set_free(struct region_set *set);
+
+/*
+ * Check a person's fields; errors name the field. known: the region codes to
+ * check against (NULL: ask the database).
+ */
 sy_status registry_person_validate(db *d, const struct principal *actor, const struct person_input *in,
-				   bool creating, char normalized_id[19], sy_err *err);
+				   bool creating, const struct region_set *known, char normalized_id[19],
+				   sy_err *err);
 /*
  * Build the search index of one person (name pieces, last four ID digits).
  * registry_person_create does it; bulk loaders that insert rows themselves
  * (demo, import) call it for each row.
  */
 sy_status registry_person_index(db *d, int64_t id, const char *name, const char *id_number, sy_err *err);
+/*
+ * Insert one validated person (normalized 身份证号 idn) with its index and
+ * first status row; no audit row (bulk callers write one for the batch).
+ */
+sy_status registry_person_insert(db *d, const struct principal *actor, const struct person_input *in,
+				 const char *idn, const char *now, int64_t *id, sy_err *err);
 /* Create (validated, indexed, audited). Joins the caller's transaction. */
 sy_status registry_person_create(db *d, const struct principal *actor, const struct person_input *in,
 				 int64_t *id, sy_err *err);
