@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../lib/csv.h"
 #include "../lib/strbuf.h"
 #include "http.h"
 
@@ -64,43 +65,22 @@ static char *cell_text(json_t *v)
 	}
 }
 
-/*
- * Spreadsheet programs run a cell that starts with = + - @ as a formula;
- * a leading apostrophe keeps user data inert (CSV injection).
- */
-static bool needs_guard(const char *s)
-{
-	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-}
-
-static void csv_field(strbuf *sb, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || needs_guard(s);
-	if (!quote) {
-		sb_puts(sb, s);
-		return;
-	}
-	sb_putc(sb, '"');
-	if (needs_guard(s))
-		sb_putc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_putc(sb, '"');
-		sb_putc(sb, *s);
-	}
-	sb_putc(sb, '"');
-}
-
 static sy_status to_csv(struct http_req *r, json_t *items, const struct export_column *cols,
 			int ncols, sy_err *err)
 {
 	strbuf sb;
+	const char *enc = http_query(r, "encoding");
+	bool gb = enc && (!strcmp(enc, "gb18030") || !strcmp(enc, "gbk"));
+	if (enc && *enc && !gb && strcmp(enc, "utf-8") && strcmp(enc, "utf8"))
+		return sy_failf(err, SY_EINVAL, "invalid_encoding", "encoding", "编码只能是 utf-8 或 gb18030",
+				"encoding must be utf-8 or gb18030");
 	sb_init(&sb);
-	sb_puts(&sb, "\xEF\xBB\xBF");
+	if (!gb)
+		sb_puts(&sb, "\xEF\xBB\xBF"); /* UTF-8 needs the BOM for Excel; GB18030 files have none */
 	for (int c = 0; c < ncols; c++) {
 		if (c)
 			sb_putc(&sb, ',');
-		csv_field(&sb, r->lang == LANG_EN ? cols[c].en : cols[c].zh);
+		csv_write_field(&sb, r->lang == LANG_EN ? cols[c].en : cols[c].zh);
 	}
 	sb_puts(&sb, "\r\n");
 	size_t i;
@@ -111,7 +91,7 @@ static sy_status to_csv(struct http_req *r, json_t *items, const struct export_c
 			char *t = v ? cell_text(v) : NULL;
 			if (c)
 				sb_putc(&sb, ',');
-			csv_field(&sb, t ? t : "");
+			csv_write_field(&sb, t ? t : "");
 			free(t);
 		}
 		sb_puts(&sb, "\r\n");
@@ -119,6 +99,14 @@ static sy_status to_csv(struct http_req *r, json_t *items, const struct export_c
 	if (sb.oom) {
 		sb_free(&sb);
 		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	}
+	if (gb) {
+		sy_status st = csv_from_utf8(sb.buf, sb.len, CSV_GB18030, &r->out, &r->out_len, err);
+		sb_free(&sb);
+		if (st)
+			return st;
+		r->content_type = "text/csv; charset=gb18030";
+		return SY_OK;
 	}
 	r->out_len = sb.len;
 	r->out = sb_steal(&sb);

@@ -24,6 +24,15 @@ static const struct export_column people_columns[] = {
 	{"status", "状态", "Status"},
 };
 
+/* The columns of the import template, so an export can be fixed and imported again. */
+static const struct export_column people_import_columns[] = {
+	{"id_number", "身份证号", "id_number"},
+	{"name", "姓名", "name"},
+	{"phone", "电话", "phone"},
+	{"region_code", "居住地区代码", "region_code"},
+	{"address", "居住地址", "address"},
+};
+
 static sy_status get_people(struct http_req *r, sy_err *err)
 {
 	struct people_filter f = {0};
@@ -73,6 +82,10 @@ static sy_status get_people(struct http_req *r, sy_err *err)
 			return st;
 		}
 	}
+	const char *layout = http_query(r, "layout");
+	if (layout && !strcmp(layout, "import"))
+		return http_send_list(r, items, next, people_import_columns,
+				      (int)(sizeof people_import_columns / sizeof people_import_columns[0]), "people", err);
 	return http_send_list(r, items, next, people_columns,
 			      (int)(sizeof people_columns / sizeof people_columns[0]), "people", err);
 }
@@ -302,7 +315,8 @@ static sy_status post_person_service(struct http_req *r, sy_err *err)
 const struct route people_routes[] = {
 	{"GET", "/api/v1/people", get_people, ROLES_STAFF, ROUTE_EXPORT,
 	 "Search people (?q name/ID/last digits/phone, category, region, status, sort, limit, cursor;"
-	 " exports may ask unmask=1 with a reason, audited)", NULL},
+	 " exports may ask unmask=1 with a reason, audited; layout=import gives the import template's"
+	 " columns, encoding=gb18030 a file as Chinese Excel saves it)", NULL},
 	{"POST", "/api/v1/people", post_people, STAFF_WRITE, 0, "Register a person (身份证号 validated by GB 11643)",
 	 "{\"id_number\":\"{idnumber}\",\"name\":\"王建国\",\"phone\":\"13800001234\",\"region_code\":\"130902\","
 	 "\"address\":\"新华区建设北大街12号\"}"},
