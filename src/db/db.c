@@ -158,6 +158,12 @@ sy_status db_tx_finish(db *d, bool own, sy_status st, sy_err *err)
 	return db_commit(d, err);
 }
 
+void db_bulk_mode(db *d, bool on)
+{
+	if (d->ops->bulk_mode)
+		d->ops->bulk_mode(d->impl, on);
+}
+
 bool db_ping(db *d)
 {
 	return d->ops->ping(d->impl);

@@ -128,6 +128,12 @@ int db_schema_version(db *d);
 /* A consistent copy of the database: SQLite to a file; PostgreSQL via pg_dump. */
 sy_status db_backup(db *d, const char *url, const char *dest, sy_err *err);
 
+/*
+ * Bulk loading (imports): a large page cache for this connection while it
+ * writes many rows, then back to the default. No-op where it does not apply.
+ */
+void db_bulk_mode(db *d, bool on);
+
 /* Health: true when the connection answers. Reconnects PostgreSQL if needed. */
 bool db_ping(db *d);
 

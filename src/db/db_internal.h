@@ -42,6 +42,7 @@ struct db_ops {
 	 */
 	sy_status (*migrate_lock)(void *impl, sy_err *err);
 	void (*migrate_unlock)(void *impl);
+	void (*bulk_mode)(void *impl, bool on); /* optional */
 	const char *begin_sql;
 	/* What the portable DDL token @ID@ becomes: an auto-assigned primary key. */
 	const char *id_column;

@@ -14,10 +14,14 @@
 
 #define STMT_CACHE_SIZE 512 /* power of two; more distinct statements just miss */
 
+#define MAX_PARAMS 64
+
 struct stmt_slot {
 	const char *sql;
 	sqlite3_stmt *stmt;
 	bool busy; /* a db_rows is reading it */
+	/* where $n binds: SQLite numbers "$n" parameters in order of first use */
+	unsigned char pidx[MAX_PARAMS];
 };
 
 struct sq {
@@ -143,15 +147,32 @@ static struct stmt_slot *cache_slot(struct sq *c, const char *sql)
 	return &c->cache[i];
 }
 
+/* Record, once per prepared statement, which bind index each $n has. */
+static void map_params(sqlite3_stmt *st, unsigned char pidx[MAX_PARAMS])
+{
+	memset(pidx, 0, MAX_PARAMS);
+	int n = sqlite3_bind_parameter_count(st);
+	for (int i = 1; i <= n && i < 256; i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		if (name && name[0] == '$') {
+			long k = strtol(name + 1, NULL, 10);
+			if (k >= 1 && k <= MAX_PARAMS)
+				pidx[k - 1] = (unsigned char)i;
+		}
+	}
+}
+
 /* Prepare sql (cached when possible) and bind args. */
 static sy_status prepare(struct sq *c, const char *sql, const db_val *args, int nargs,
 			 sqlite3_stmt **out, struct stmt_slot **slot_out, sy_err *err)
 {
 	struct stmt_slot *slot = cache_slot(c, sql);
 	sqlite3_stmt *st = NULL;
+	bool fresh = false;
 	if (slot->sql == sql && slot->stmt && !slot->busy) {
 		st = slot->stmt;
 	} else {
+		fresh = true;
 		int rc = sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc != SQLITE_OK)
 			return map_error(c, rc, err);
@@ -163,12 +184,16 @@ static sy_status prepare(struct sq *c, const char *sql, const db_val *args, int 
 			slot = NULL; /* in use (nested query): a private statement */
 		}
 	}
+	unsigned char local[MAX_PARAMS];
+	unsigned char *pidx = slot ? slot->pidx : local;
+	if (fresh)
+		map_params(st, pidx);
 	if (slot)
 		slot->busy = true;
+	if (nargs > MAX_PARAMS)
+		nargs = MAX_PARAMS; /* no statement here has more; extra arguments would be unused */
 	for (int i = 0; i < nargs; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "$%d", i + 1);
-		int idx = sqlite3_bind_parameter_index(st, name);
+		int idx = pidx[i];
 		if (idx == 0)
 			continue; /* parameter not used by this statement */
 		int rc;
@@ -301,6 +326,13 @@ static const struct db_rows_ops sq_rows_ops = {
 	.int_ = sq_int, .dbl = sq_dbl, .text = sq_text, .free = sq_rows_free,
 };
 
+/* 256 MiB of page cache while importing: index inserts then stay in memory. */
+static void sq_bulk_mode(void *impl, bool on)
+{
+	struct sq *c = impl;
+	sqlite3_exec(c->h, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000", NULL, NULL, NULL);
+}
+
 static bool sq_ping(void *impl)
 {
 	struct sq *c = impl;
@@ -347,6 +379,7 @@ const struct db_ops db_sqlite_ops = {
 	.execp = sq_execp,
 	.ping = sq_ping,
 	.backup = sq_backup,
+	.bulk_mode = sq_bulk_mode,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
 };

@@ -515,6 +515,8 @@ static bool needs_guard(const char *s)
 
 void csv_write_field(strbuf *sb, const char *s)
 {
+	if (!s)
+		s = "";
 	bool guard = needs_guard(s);
 	if (!guard && !strpbrk(s, ",\"\r\n")) {
 		sb_puts(sb, s);

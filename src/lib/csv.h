@@ -131,7 +131,8 @@ int csv_header_index(const struct csv_row *header, const char *name);
 
 /*
  * Append s to sb as one CSV field, quoted when it holds , " CR or LF, with
- * "" for each quote. The caller writes the ',' between fields.
+ * "" for each quote; NULL is written as an empty field. The caller writes
+ * the ',' between fields; sb.oom says whether it all fit.
  *
  * Formula guard: Excel and WPS run a cell starting with = + - @ TAB or CR as
  * a formula, so such a field is written quoted with a leading apostrophe

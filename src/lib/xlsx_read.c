@@ -51,7 +51,7 @@ struct xlsx_reader {
 
 	/* Open-time only: what workbook.xml.rels and workbook.xml say. */
 	struct rel *rels;
-	size_t nrels;
+	size_t nrels, rels_cap;
 	bool sheet_chosen;
 
 	/* The shared strings: NUL-terminated texts end to end, and where each starts. */
@@ -403,9 +403,19 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 		t = REL_SST;
 	else
 		return;
-	if (x->nrels == MAX_RELS) {
-		hfail_invalid(x, "工作簿的工作表太多", "the workbook has too many sheets");
-		return;
+	if (x->nrels == x->rels_cap) {
+		if (x->rels_cap == MAX_RELS) {
+			hfail_invalid(x, "工作簿的工作表太多", "the workbook has too many sheets");
+			return;
+		}
+		size_t cap = x->rels_cap ? x->rels_cap * 2 : 16;
+		struct rel *nr = realloc(x->rels, cap * sizeof *nr);
+		if (!nr) {
+			hfail_nomem(x);
+			return;
+		}
+		x->rels = nr;
+		x->rels_cap = cap;
 	}
 	struct rel *r = &x->rels[x->nrels];
 	if (strlen(id) >= sizeof r->id || !resolve_part(target, r->target, sizeof r->target))
@@ -774,16 +784,13 @@ static sy_status read_small_part(struct xlsx_reader *x, const char *part,
 }
 
 /*
- * Find and load everything the sheet needs, then leave a parser ready at its
- * start. The relationships go first: the workbook names its sheets by them.
+ * Which parts hold the sheet and the shared strings. The relationships go
+ * first: the workbook names its sheets by them.
  */
-static sy_status reader_prepare(struct xlsx_reader *x, sy_err *err)
+static sy_status find_parts(struct xlsx_reader *x, sy_err *err)
 {
 	sy_status st;
 	bool found;
-	x->rels = calloc(MAX_RELS, sizeof *x->rels);
-	if (!x->rels)
-		return out_of_memory(err);
 	if ((st = read_small_part(x, "xl/_rels/workbook.xml.rels", rels_start, no_end, NULL, &found, err)) ||
 	    (st = read_small_part(x, "xl/workbook.xml", wb_start, no_end, NULL, &found, err)))
 		return st;
@@ -795,8 +802,17 @@ static sy_status reader_prepare(struct xlsx_reader *x, sy_err *err)
 		snprintf(x->sheet_part, sizeof x->sheet_part, "xl/worksheets/sheet1.xml");
 	free(x->rels);
 	x->rels = NULL;
+	x->nrels = x->rels_cap = 0;
+	return SY_OK;
+}
 
-	if ((st = read_small_part(x, x->sst_part, sst_start, sst_end, on_chars, &found, err)))
+/* Load the shared strings, then leave a parser ready at the sheet's start. */
+static sy_status reader_prepare(struct xlsx_reader *x, sy_err *err)
+{
+	sy_status st;
+	bool found;
+	if ((st = find_parts(x, err)) ||
+	    (st = read_small_part(x, x->sst_part, sst_start, sst_end, on_chars, &found, err)))
 		return st;
 	x->in_si = x->in_t = x->in_rph = false;
 

@@ -61,7 +61,7 @@ function renderChrome(route) {
   nav.hidden = !user;
   setMenuOpen(false);
   if (!user) { nav.replaceChildren(); return; }
-  mount(nav, h('ul', { class: 'nav-list' }, navFor(user.role).map(e =>
+  mount(nav, h('ul', { class: 'nav-list' }, navFor(user.role, user).map(e =>
     h('li', null, h('a', {
       href: `#/${e.route}`,
       class: ['nav-link', e.route === route && 'active'],

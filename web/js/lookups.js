@@ -41,10 +41,28 @@ export const regionOptions = (regions, emptyLabel) => [
   ...regions.map(r => ({ value: r.code, label: '\u3000'.repeat(r.depth) + r.name })),
 ];
 
-/** Fills a region <select> once regions arrive; keeps `selected`. */
-export function loadRegionSelect(sel, emptyLabel, selected) {
+/**
+ * The regions at or under `code` (a user's scope), in tree order, with depth
+ * counted from there. No code, or one not in the list: all of them.
+ */
+export function regionsWithin(regions, code) {
+  const root = code && regions.find(r => r.code === code);
+  if (!root) return regions;
+  const parent = new Map(regions.map(r => [r.code, r.parent_code]));
+  const inside = r => {
+    for (let c = r.code; c; c = parent.get(c)) if (c === code) return true;
+    return false;
+  };
+  return regions.filter(inside).map(r => ({ ...r, depth: r.depth - root.depth }));
+}
+
+/**
+ * Fills a region <select> once regions arrive; keeps `selected`. With
+ * `within`, offers only that region and the ones under it.
+ */
+export function loadRegionSelect(sel, emptyLabel, selected, within) {
   return getRegions().then(regions => {
-    fillSelect(sel, regionOptions(regions, emptyLabel), selected ?? sel.value);
+    fillSelect(sel, regionOptions(regionsWithin(regions, within), emptyLabel), selected ?? sel.value);
     return regions;
   }).catch(() => { /* the select keeps its placeholder; the save will report problems */ });
 }
@@ -104,4 +122,54 @@ export function orgPicker({ idPrefix, selectedId = null, selectedName = null }) 
     },
     value: () => (el.hidden || !sel.value ? null : Number(sel.value)),
   };
+}
+
+/**
+ * Person chooser (for family links): a search box using the people search
+ * (name, last 4+ ID digits, phone) and a select of up to 20 matches.
+ * `value()` is the chosen person's id or null.
+ */
+export function personPicker({ idPrefix, excludeId = null, label, fieldName = 'relative_id' }) {
+  let timer = null;
+  let seq = 0;
+  const search = h('input', { id: `${idPrefix}-q`, type: 'search', autocomplete: 'off', maxlength: '64',
+    placeholder: t('people.q_placeholder') });
+  const sel = h('select', { id: `${idPrefix}-pick`, name: fieldName },
+    h('option', { value: '' }, t('person.fam.choose')));
+  const status = h('small', { class: 'hint', 'aria-live': 'polite' }, t('person.fam.type_more'));
+  const el = h('div', { class: 'field person-picker' },
+    h('label', { for: sel.id }, label),
+    h('div', { class: 'org-picker-row' },
+      h('label', { for: search.id, class: 'visually-hidden' }, t('person.fam.find')),
+      search, sel),
+    status);
+
+  async function refresh() {
+    const q = search.value.trim();
+    const mine = ++seq;
+    if (!q) { status.textContent = t('person.fam.type_more'); return; }
+    status.textContent = t('common.loading');
+    try {
+      const data = await get('/people', { q, limit: 20 });
+      if (mine !== seq) return;  // a newer search already answered
+      const items = ((data && data.items) || []).filter(p => String(p.id) !== String(excludeId));
+      const keep = sel.value;
+      fillSelect(sel, [{ value: '', label: t('person.fam.choose') }, ...items.map(p => ({
+        value: p.id,
+        label: `${p.name}（${p.id_number || ''}${p.birth_date ? `，${p.birth_date}` : ''}）`,
+      }))], keep);
+      if (items.length === 1) sel.value = String(items[0].id);
+      status.textContent = items.length ? t('person.fam.found', { n: items.length }) : t('person.fam.none_found');
+    } catch (err) {
+      if (mine === seq) status.textContent = err.message;
+    }
+  }
+
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 350);  // do not query on every keystroke
+  });
+  search.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); clearTimeout(timer); refresh(); } });
+
+  return { el, search, value: () => (sel.value ? Number(sel.value) : null) };
 }

@@ -2,8 +2,19 @@
 // router, the menu and the "may this role open it" check all read this table.
 // `roles` only decides what the browser shows: the server checks every call
 // again, so hiding a link is convenience, not security.
+//
+// A row may have a `pattern` (e.g. people/{id}): it then answers every route
+// the pattern matches, its page gets the captured values as `ctx.params`, and
+// it stays out of the menu. A row may have `routeFor(user)`: its menu link
+// points at a route that depends on who is signed in (the person's own page).
 
 export const ROLES = ['admin', 'officer', 'auditor', 'merchant', 'clinic', 'unit', 'employer', 'station', 'person'];
+
+/** Staff of the veterans' bureaus: the roles that work on the people registry. */
+export const STAFF = ['admin', 'officer', 'auditor'];
+
+/** Roles that may change registry records (auditors read only). */
+export const REGISTRY_WRITERS = ['admin', 'officer'];
 
 // Roles whose users (and API tokens) belong to an organisation, and the
 // organisation type to pick from (GET /orgs?type=...).
@@ -17,12 +28,41 @@ export const ORG_TYPE_FOR_ROLE = {
 
 export const NAV = [
   { route: 'home', label_key: 'nav.home', roles: ROLES, load: () => import('./pages/home.js') },
+  { route: 'people', label_key: 'nav.people', roles: STAFF, load: () => import('./pages/people.js') },
+  { route: 'me', label_key: 'nav.my_record', roles: ['person'], routeFor: user => (user && user.person_id ? `people/${user.person_id}` : null),
+    load: () => import('./pages/person.js') },
+  { route: 'orgs', label_key: 'nav.orgs', roles: ROLES, load: () => import('./pages/orgs.js') },
   { route: 'users', label_key: 'nav.users', roles: ['admin'], load: () => import('./pages/users.js') },
   { route: 'tokens', label_key: 'nav.tokens', roles: ['admin'], load: () => import('./pages/tokens.js') },
   { route: 'audit', label_key: 'nav.audit', roles: ['admin', 'auditor'], load: () => import('./pages/audit.js') },
+  { route: 'people/{id}', pattern: /^people\/(\d+)$/, params: ['id'], label_key: 'nav.person', roles: [...STAFF, 'person'],
+    load: () => import('./pages/person.js') },
 ];
 
-/** Entries a role sees in the menu, in table order. */
-export const navFor = role => NAV.filter(e => e.roles.includes(role));
+/**
+ * Entries a role sees in the menu, in table order. With the user, rows with
+ * routeFor get their user-specific route (and are left out when it has none).
+ */
+export const navFor = (role, user) => NAV
+  .filter(e => !e.pattern && e.roles.includes(role))
+  .map(e => (e.routeFor ? { ...e, route: e.routeFor(user || null) || e.route } : e));
 
-export const findRoute = route => NAV.find(e => e.route === route) || null;
+/**
+ * The row for a route. Pattern rows come back with a `load` whose page gets
+ * the captured values as ctx.params; `me` resolves to the signed-in person's
+ * page through the same path (its page reads ctx.user.person_id).
+ */
+export function findRoute(route) {
+  const plain = NAV.find(e => !e.pattern && e.route === route);
+  if (plain) return plain;
+  for (const e of NAV) {
+    const m = e.pattern && e.pattern.exec(route);
+    if (!m) continue;
+    const params = Object.fromEntries((e.params || []).map((k, i) => [k, m[i + 1]]));
+    return {
+      ...e,
+      load: () => e.load().then(mod => ({ ...mod, render: ctx => mod.render({ ...ctx, params }) })),
+    };
+  }
+  return null;
+}

@@ -1,7 +1,8 @@
 // Shared widgets: toasts, loading/empty/error states, dialogs, tables, form
 // fields, paging. Pages compose these so every page behaves the same way.
 import { h, mount } from './dom.js';
-import { t } from './i18n.js';
+import { t, acceptLanguage } from './i18n.js';
+import { ApiError } from './api.js';
 
 // ---------- toasts ----------
 
@@ -49,18 +50,35 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl);
 }
 
-/** Shows an error in a form's alert area and marks the offending input (by name). */
+/**
+ * Shows an error: under the offending input when the error names one (by the
+ * input's name, which is the API's field name), else in the form's alert area.
+ */
 export function showFormError(form, err) {
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const box = form.querySelector('.form-error');
-  if (box) box.textContent = err ? err.message : '';
-  if (err && err.field) {
-    const input = form.elements.namedItem(err.field);
-    if (input && input.setAttribute) {
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
-    }
+  for (const el of form.querySelectorAll('.field-error')) {
+    const owner = el.dataset.for && form.querySelector(`#${CSS.escape(el.dataset.for)}`);
+    if (owner) unlinkDescription(owner, el.id);
+    el.remove();
   }
+  let input = err && err.field ? form.elements.namedItem(err.field) : null;
+  if (input && !input.setAttribute) input = null;  // several controls share the name: no single place
+  const box = form.querySelector('.form-error');
+  if (box) box.textContent = err && !input ? err.message : '';
+  if (!input) return;
+  if (!input.id) input.id = `f${++fieldSeq}`;
+  input.setAttribute('aria-invalid', 'true');
+  const msg = h('p', { class: 'field-error', id: `${input.id}-error`, role: 'alert', dataset: { for: input.id } }, err.message);
+  const holder = input.closest('.field') || (input.tagName === 'FIELDSET' ? input : input.parentNode);
+  holder.appendChild(msg);
+  input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), msg.id].filter(Boolean).join(' '));
+  if (typeof input.focus === 'function') input.focus();
+}
+
+function unlinkDescription(el, id) {
+  const rest = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(x => x && x !== id);
+  if (rest.length) el.setAttribute('aria-describedby', rest.join(' '));
+  else el.removeAttribute('aria-describedby');
 }
 
 /** A client-side validation error shaped like the server's. */
@@ -180,3 +198,51 @@ export const exportLinks = (idPrefix, csvUrl, xlsxUrl) =>
   h('div', { class: 'export-links' },
     h('a', { class: 'btn btn-link', id: `${idPrefix}-export-csv`, href: csvUrl, download: '' }, t('common.export_csv')),
     h('a', { class: 'btn btn-link', id: `${idPrefix}-export-xlsx`, href: xlsxUrl, download: '' }, t('common.export_xlsx')));
+
+/**
+ * Drop-down menu of actions (links or buttons) behind one button; a
+ * <details> element, so it opens without script and closes after a choice.
+ */
+export function menuButton(label, id, items) {
+  // A plain group of buttons (no role=menu: that would promise arrow-key handling).
+  const list = h('div', { class: 'menu-list' }, items.filter(Boolean).map(it => {
+    it.classList.add('menu-item');
+    return it;
+  }));
+  const menu = h('details', { class: 'menu', id }, h('summary', { class: 'btn' }, label), list);
+  list.addEventListener('click', () => { menu.open = false; });
+  const outside = e => { if (menu.open && !menu.contains(e.target)) menu.open = false; };
+  menu.addEventListener('toggle', () => {
+    if (menu.open) document.addEventListener('click', outside);
+    else document.removeEventListener('click', outside);
+  });
+  return menu;
+}
+
+/**
+ * Fetches a file (an export) and hands it to the browser as a download, so
+ * that a refusal (a missing reason, no permission) comes back as an ApiError
+ * the caller can show, instead of a downloaded error page.
+ */
+export async function downloadFile(url, fallbackName) {
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin', cache: 'no-store',
+      headers: { 'Accept-Language': acceptLanguage() } });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  if (!res.ok) {
+    let e = {};
+    try { e = ((await res.json()) || {}).error || {}; } catch { /* not JSON */ }
+    throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || t('error.http', { status: res.status }), e.field);
+  }
+  const blob = await res.blob();
+  const m = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') || '');
+  const href = URL.createObjectURL(blob);
+  const a = h('a', { href, download: m ? m[1] : fallbackName, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+}

@@ -167,6 +167,7 @@ struct importer {
 	size_t nheader;
 	strbuf rejected;
 	char now[TIME_ISO_LEN];
+	int64_t first_id; /* the first person this import inserted */
 };
 
 static const char *cell(const struct csv_row *row, int idx, char *buf, size_t cap)
@@ -356,8 +357,10 @@ static sy_status import_row(struct importer *im, const struct csv_row *row, sy_e
 	}
 	if (im->opt->commit) {
 		int64_t id;
-		if ((st = registry_person_insert(im->d, im->actor, &in, idn, im->now, &id, e)))
+		if ((st = registry_person_insert(im->d, im->actor, &in, idn, im->now, true, &id, e)))
 			return st;
+		if (!im->first_id)
+			im->first_id = id;
 		for (int i = 0; i < ncats; i++)
 			if ((st = db_execp(im->d, SQL_CATEGORY_INSERT_BULK, DB_ARGS(DB_I(id), DB_T(cats[i]), DB_T(im->now)),
 					   NULL, e)))
@@ -414,6 +417,7 @@ sy_status registry_import_people(db *d, const struct principal *actor, const cha
 	    (st = load_existing(d, &im.existing, err)))
 		goto out;
 	if (opt->commit) {
+		db_bulk_mode(d, true);
 		if ((st = db_begin(d, err)))
 			goto out;
 		in_tx = true;
@@ -440,7 +444,8 @@ sy_status registry_import_people(db *d, const struct principal *actor, const cha
 		goto out;
 	}
 	if (opt->commit) {
-		if ((st = audit_import(&im, err)) || (st = db_commit(d, err)))
+		if ((im.first_id && (st = registry_people_finish_bulk(d, actor, im.first_id, im.now, err))) ||
+		    (st = audit_import(&im, err)) || (st = db_commit(d, err)))
 			goto out;
 		in_tx = false;
 	}
@@ -453,6 +458,8 @@ sy_status registry_import_people(db *d, const struct principal *actor, const cha
 out:
 	if (in_tx)
 		db_rollback(d);
+	if (opt->commit)
+		db_bulk_mode(d, false);
 	if (opened)
 		source_close(&src);
 	sb_free(&im.rejected);

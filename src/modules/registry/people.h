@@ -62,9 +62,13 @@ sy_status registry_person_index(db *d, int64_t id, const char *name, const char 
 /*
  * Insert one validated person (normalized 身份证号 idn) with its index and
  * first status row; no audit row (bulk callers write one for the batch).
+ * With bulk, only the row: registry_people_finish_bulk then indexes and
+ * dates every person from first_id on in two set-based statements.
  */
 sy_status registry_person_insert(db *d, const struct principal *actor, const struct person_input *in,
-				 const char *idn, const char *now, int64_t *id, sy_err *err);
+				 const char *idn, const char *now, bool bulk, int64_t *id, sy_err *err);
+sy_status registry_people_finish_bulk(db *d, const struct principal *actor, int64_t first_id,
+				      const char *now, sy_err *err);
 /* Create (validated, indexed, audited). Joins the caller's transaction. */
 sy_status registry_person_create(db *d, const struct principal *actor, const struct person_input *in,
 				 int64_t *id, sy_err *err);
