@@ -21,15 +21,10 @@
  * martyr / on duty / of illness, or to an active service member. A sibling
  * counts for the 三属 only when the deceased supported them.
  */
-#define SEARCH_WHERE \
-	" WHERE p.region_code LIKE $1" \
+/* What every search applies: scope, status, category (held, or derived from a family link). */
+#define SEARCH_COMMON \
+	" p.region_code LIKE $1" \
 	" AND (CAST($2 AS TEXT) IS NULL OR p.status = $2)" \
-	" AND (CAST($5 AS TEXT) IS NULL OR p.id IN (SELECT g.person_id FROM people_name_grams g WHERE g.gram = $5))" \
-	" AND (CAST($6 AS TEXT) IS NULL OR p.name LIKE $6 ESCAPE '\\')" \
-	" AND (CAST($7 AS TEXT) IS NULL OR p.id_number = $7)" \
-	" AND (CAST($8 AS TEXT) IS NULL OR p.id_tail = $8)" \
-	" AND (CAST($9 AS TEXT) IS NULL OR p.id_number LIKE $9)" \
-	" AND (CAST($10 AS TEXT) IS NULL OR p.phone = $10)" \
 	" AND (CAST($3 AS TEXT) IS NULL" \
 	"  OR EXISTS (SELECT 1 FROM person_categories c WHERE c.person_id = p.id AND c.category = $3" \
 	"             AND (c.end_date IS NULL OR c.end_date >= $4))" \
@@ -49,11 +44,33 @@
 	"             OR (l.relative_id = p.id AND l.relation = 'child')" \
 	"             OR (l.person_id = p.id AND l.relation = 'parent')))))"
 
-static const char SQL_SEARCH_BY_ID[] = SEARCH_SELECT SEARCH_WHERE " ORDER BY p.id LIMIT $11 OFFSET $12";
-static const char SQL_SEARCH_BY_NAME[] = SEARCH_SELECT SEARCH_WHERE " ORDER BY p.name, p.id LIMIT $11 OFFSET $12";
-static const char SQL_SEARCH_BY_BIRTH[] = SEARCH_SELECT SEARCH_WHERE " ORDER BY p.birth_date, p.id LIMIT $11 OFFSET $12";
+/*
+ * One statement per kind of query, each led by the condition an index
+ * answers (a planner cannot pick an index through "$n IS NULL OR …").
+ * $5 gram, $6 name pattern, $7 full number, $8 last four, $9 longer suffix, $10 phone.
+ */
+#define BY_ALL " WHERE" SEARCH_COMMON
+#define BY_NAME " WHERE p.id IN (SELECT g.person_id FROM people_name_grams g WHERE g.gram = $5)" \
+	" AND p.name LIKE $6 ESCAPE '\\' AND" SEARCH_COMMON
+#define BY_IDNUM " WHERE p.id_number = $7 AND" SEARCH_COMMON
+#define BY_TAIL " WHERE p.id_tail = $8 AND (CAST($9 AS TEXT) IS NULL OR p.id_number LIKE $9) AND" SEARCH_COMMON
+#define BY_PHONE " WHERE p.phone = $10 AND" SEARCH_COMMON
+#define ORDER_ID " ORDER BY p.id LIMIT $11 OFFSET $12"
+#define ORDER_NAME " ORDER BY p.name, p.id LIMIT $11 OFFSET $12"
+#define ORDER_BIRTH " ORDER BY p.birth_date, p.id LIMIT $11 OFFSET $12"
+#define SEARCH_SQL(by) {SEARCH_SELECT by ORDER_ID, SEARCH_SELECT by ORDER_NAME, SEARCH_SELECT by ORDER_BIRTH}
+
+enum query_kind { Q_ALL, Q_NAME, Q_IDNUM, Q_TAIL, Q_PHONE, NQUERY_KINDS };
+static const char *const search_sql[NQUERY_KINDS][3] = {
+	[Q_ALL] = SEARCH_SQL(BY_ALL),
+	[Q_NAME] = SEARCH_SQL(BY_NAME),
+	[Q_IDNUM] = SEARCH_SQL(BY_IDNUM),
+	[Q_TAIL] = SEARCH_SQL(BY_TAIL),
+	[Q_PHONE] = SEARCH_SQL(BY_PHONE),
+};
 
 struct query_plan {
+	enum query_kind kind;
 	char gram[16];
 	char name_like[200];
 	char id_exact[24];
@@ -83,10 +100,13 @@ static sy_status plan_query(const char *q, struct query_plan *p, sy_err *err)
 		if (up[n - 1] == 'x')
 			up[n - 1] = 'X';
 		if (n == 18) {
+			p->kind = Q_IDNUM;
 			snprintf(p->id_exact, sizeof p->id_exact, "%s", up);
 		} else if (n == 11 && up[0] == '1' && up[n - 1] != 'X') {
+			p->kind = Q_PHONE;
 			snprintf(p->phone, sizeof p->phone, "%s", up);
 		} else if (n >= 4 && n < 18) {
+			p->kind = Q_TAIL;
 			snprintf(p->tail, sizeof p->tail, "%s", up + n - 4);
 			if (n > 4)
 				snprintf(p->id_suffix, sizeof p->id_suffix, "%%%s", up);
@@ -110,6 +130,7 @@ static sy_status plan_query(const char *q, struct query_plan *p, sy_err *err)
 		glen = 0; /* an unusually long first character sequence: no index, LIKE only */
 	memcpy(p->gram, q, glen);
 	p->gram[glen] = '\0';
+	p->kind = Q_NAME;
 	if (!text_like_contains(q, p->name_like, sizeof p->name_like))
 		return sy_failf(err, SY_EINVAL, "too_long", "q", "搜索词过长", "search text too long");
 	return SY_OK;
@@ -150,8 +171,7 @@ sy_status registry_people_search(db *d, const struct principal *actor, const str
 		return st;
 	time_now_iso(now);
 	snprintf(day, sizeof day, "%.10s", now);
-	const char *sql = f->sort == SORT_NAME ? SQL_SEARCH_BY_NAME
-			  : f->sort == SORT_BIRTH ? SQL_SEARCH_BY_BIRTH : SQL_SEARCH_BY_ID;
+	const char *sql = search_sql[qp.kind][f->sort == SORT_NAME ? 1 : f->sort == SORT_BIRTH ? 2 : 0];
 	if ((st = db_query(d, sql,
 			   DB_ARGS(DB_T(like), DB_T(f->status), DB_T(f->category), DB_T(day),
 				   DB_T(nz(qp.gram)), DB_T(nz(qp.name_like)), DB_T(nz(qp.id_exact)),
