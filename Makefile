@@ -96,6 +96,7 @@ bench:
 	scripts/deps.sh bench
 	$(MAKE) all
 	bench/run.sh
+	bench/people.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/shuangyong
