@@ -357,9 +357,9 @@ that their absence is visible, not given numbers.
 | nearby merchants (100k merchants, k=20 within 10 minutes) | ≥ 40% of nginx's rate; in process ≤ 50 µs | module not built yet |
 | coverage of the 10-minute circle (1M people × 100k merchants) | ≤ 3 s | module not built yet |
 | placement (100k candidates, 10k posts, 20 preferences each) | ≤ 1 s, same result every run | module not built yet |
-| import of 1M people from CSV | ≥ 200,000 rows/s | module not built yet |
+| import of 1M people from CSV | ≥ 200,000 rows/s | see "Registry at scale" below (bench/people.sh) |
 | dashboard over 10M ledger rows | ≤ 200 ms | module not built yet |
-| server memory with 1M people | ≤ 64 MB resident | module not built yet (the figure above is with the demo data set only) |
+| server memory with 1M people | ≤ 64 MB resident | see "Registry at scale" below (bench/people.sh) |
 EOF
 	} >"$OUT.tmp"
 	mv "$OUT.tmp" "$OUT"

@@ -6,55 +6,11 @@
 // Needs a running server with the demo users (SY_ADMIN_USER/PASS,
 // SY_OFFICER_USER/PASS) and Debian's /usr/bin/chromium (or SY_CHROMIUM).
 // Screenshots for humans go to tests/e2e/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ADMIN, OFFICER, OUT, TIMEOUT, openPage, login, useBrowser } from './browser.mjs';
 
-const BASE = (process.env.SY_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ADMIN = { user: process.env.SY_ADMIN_USER || 'admin', pass: process.env.SY_ADMIN_PASS || 'admin-demo-2026' };
-const OFFICER = { user: process.env.SY_OFFICER_USER || 'officer.xinhua', pass: process.env.SY_OFFICER_PASS || 'officer-demo-2026' };
-const OUT = fileURLToPath(new URL('./out/', import.meta.url));
-const TIMEOUT = { timeout: 90_000 };
-
-let browser;
-
-before(async () => {
-  // Fail with one clear line instead of five timeouts when nothing is listening.
-  try {
-    await fetch(`${BASE}/`, { signal: AbortSignal.timeout(5000) });
-  } catch (err) {
-    throw new Error(`e2e: no server at ${BASE} (set SY_BASE_URL): ${err.cause?.code || err.message}`);
-  }
-  mkdirSync(OUT, { recursive: true });
-  // launch() gives every run a fresh temporary profile.
-  browser = await chromium.launch({
-    executablePath: process.env.SY_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-/** A fresh context per test: no cookies or localStorage carried between tests. */
-async function openPage(options = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  return { context, page };
-}
-
-async function login(page, { user, pass }) {
-  await page.goto(`${BASE}/#/login`);
-  await page.locator('#login-username').fill(user);
-  await page.locator('#login-password').fill(pass);
-  await page.locator('#login-submit').click();
-  await page.locator('#home-title').waitFor();
-}
+useBrowser();
 
 const navText = page => page.locator('#nav').textContent();
 

@@ -7,97 +7,17 @@
 //
 // Needs a running server with the demo data and Debian's /usr/bin/chromium
 // (or SY_CHROMIUM). Screenshots for humans go to tests/e2e/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ADMIN, OFFICER, AUDITOR, PERSON, OUT, TIMEOUT, openPage, login, useBrowser, makeIdNumber } from './browser.mjs';
 
-const BASE = (process.env.SY_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ADMIN = { user: process.env.SY_ADMIN_USER || 'admin', pass: process.env.SY_ADMIN_PASS || 'admin-demo-2026' };
-const OFFICER = { user: process.env.SY_OFFICER_USER || 'officer.xinhua', pass: process.env.SY_OFFICER_PASS || 'officer-demo-2026' };
-const AUDITOR = { user: process.env.SY_AUDITOR_USER || 'auditor.xinhua', pass: process.env.SY_AUDITOR_PASS || 'auditor-demo-2026' };
-const PERSON = { user: process.env.SY_PERSON_USER || 'person', pass: process.env.SY_PERSON_PASS || 'person-demo-2026' };
-const OUT = fileURLToPath(new URL('./out/', import.meta.url));
-const TIMEOUT = { timeout: 90_000 };
 const SECTIONS = ['basic', 'categories', 'family', 'service', 'status', 'cards', 'services', 'cases'];
 const WRITE_BUTTONS = ['#person-edit', '#category-add', '#family-add', '#service-add', '#status-add', '#person-unmask'];
 
-let browser;
-
-before(async () => {
-  // Fail with one clear line instead of many timeouts when nothing is listening.
-  try {
-    await fetch(`${BASE}/`, { signal: AbortSignal.timeout(5000) });
-  } catch (err) {
-    throw new Error(`e2e: no server at ${BASE} (set SY_BASE_URL): ${err.cause?.code || err.message}`);
-  }
-  mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.SY_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-/**
- * A fresh context per test, watching for page errors, console errors and CSP
- * violations; `clean()` asserts there were none.
- */
-async function openPage(options = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(15_000);
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', e => {
-      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile || ''}:${e.lineNumber || ''}`);
-    });
-  });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', err => problems.push(`pageerror: ${err.message}`));
-  page.on('console', msg => {
-    if (msg.type() !== 'error') return;
-    const url = msg.location()?.url || '';
-    // The start-up session check answers 401 before login by contract.
-    if (/Failed to load resource.*401/.test(msg.text()) && url.endsWith('/api/v1/auth/me')) return;
-    // Validation answers (400) are expected where a test provokes them on purpose.
-    if (/Failed to load resource.*400/.test(msg.text()) && /\/api\/v1\/people(\?|$)/.test(url)) return;
-    problems.push(`console: ${msg.text()} @ ${url}`);
-  });
-  const clean = async () => {
-    assert.deepEqual(await page.evaluate(() => window.__cspViolations || []), [], 'no CSP violations');
-    assert.deepEqual(problems, [], 'no console errors');
-  };
-  return { context, page, clean };
-}
-
-async function login(page, { user, pass }) {
-  await page.goto(`${BASE}/#/login`);
-  await page.locator('#login-username').fill(user);
-  await page.locator('#login-password').fill(pass);
-  await page.locator('#login-submit').click();
-  await page.locator('#home-title').waitFor();
-}
-
-/** GB 11643 check character for the first 17 digits. */
-function checkChar(first17) {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i], 0);
-  return '10X98765432'[sum % 11];
-}
+useBrowser();
 
 /** A valid, almost surely unused 身份证号 in 新华区 (130902). */
-function freshIdNumber() {
-  const r = n => Math.floor(Math.random() * n);
-  const pad = (v, n) => String(v).padStart(n, '0');
-  const first17 = `130902${1960 + r(40)}${pad(1 + r(12), 2)}${pad(1 + r(28), 2)}${pad(r(1000), 3)}`;
-  return first17 + checkChar(first17);
-}
+const freshIdNumber = () => makeIdNumber('130902', `${1960 + Math.floor(Math.random() * 40)}0${1 + Math.floor(Math.random() * 9)}15`);
 
 async function openPeopleList(page) {
   await page.locator('#nav a[data-route="people"]').click();
