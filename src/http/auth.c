@@ -19,8 +19,6 @@ static const char SQL_SESSION_INSERT[] =
 	" last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $5)";
 static const char SQL_SESSION_REVOKE[] =
 	"UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL";
-static const char SQL_SESSION_REVOKE_USER[] =
-	"UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
 static const char SQL_TOKEN_LOOKUP[] =
 	"SELECT id, name, role, region_code, org_id, expires_at, revoked_at, last_used_at"
 	" FROM api_tokens WHERE token_hash = $1";
@@ -215,13 +213,6 @@ sy_status auth_session_end(struct http_req *r, sy_err *err)
 	crypto_sha256_hex(token, strlen(token), hash);
 	time_now_iso(now_iso);
 	return db_execp(r->db, SQL_SESSION_REVOKE, DB_ARGS(DB_T(now_iso), DB_T(hash)), NULL, err);
-}
-
-sy_status auth_sessions_end_for_user(db *d, int64_t user_id, sy_err *err)
-{
-	char now_iso[TIME_ISO_LEN];
-	time_now_iso(now_iso);
-	return db_execp(d, SQL_SESSION_REVOKE_USER, DB_ARGS(DB_T(now_iso), DB_I(user_id)), NULL, err);
 }
 
 void auth_set_cookie(struct http_req *r, const char *token)

@@ -23,8 +23,6 @@ sy_status auth_session_create(db *d, int64_t user_id, const char *ip,
 			      sy_err *err);
 /* End the caller's session (no-op for API tokens). */
 sy_status auth_session_end(struct http_req *r, sy_err *err);
-/* End every session of a user (password change, disable). */
-sy_status auth_sessions_end_for_user(db *d, int64_t user_id, sy_err *err);
 /* The caller's CSRF token, NULL for API tokens. */
 const char *auth_csrf_token(struct http_req *r);
 

@@ -153,8 +153,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		arena_init(&ctx->a, 8192);
 		sb_init(&ctx->body);
 		ctx->t0 = time_mono_ms();
-		ctx->limit = http_body_limit(&ctx->a, method, url);
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+		/* Only a request that sends a body pays for finding its route's limit here. */
+		bool body = te || (cl && strtoull(cl, NULL, 10) > 0);
+		ctx->limit = body ? http_body_limit(&ctx->a, method, url) : http_cfg.max_body;
 		if (cl && strtoull(cl, NULL, 10) > ctx->limit)
 			ctx->too_large = true;
 		*con_cls = ctx;

@@ -37,6 +37,15 @@ bool text_valid_utf8_line(const char *s)
 	return true;
 }
 
+size_t text_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if ((*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
 bool text_like_contains(const char *s, char *out, size_t cap)
 {
 	size_t o = 0;

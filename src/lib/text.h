@@ -7,6 +7,8 @@
 
 /* true when s is well-formed UTF-8 with no control characters other than tab. */
 bool text_valid_utf8_line(const char *s);
+/* Characters (code points) in a UTF-8 string. */
+size_t text_utf8_chars(const char *s);
 /* A LIKE pattern matching s anywhere, with % _ \ escaped (use ESCAPE '\'). false if cap is too small. */
 bool text_like_contains(const char *s, char *out, size_t cap);
 

@@ -95,6 +95,20 @@ test('a GBK file with 5 bad rows among 1,000: preview, commit 995, rejected rows
   assert.equal(page.json.address, '新地址1号');
 });
 
+test('a category column names categories by code or Chinese label', async () => {
+  const admin = await login('admin');
+  const a = makeIdNumber('130903', '19700305');
+  const b = makeIdNumber('130903', '19710406');
+  const file = `身份证号,姓名,居住地区代码,人员类别\r\n${a},甲某,130903,退役军人、military_family\r\n${b},乙某,130903,残疾军人\r\n`;
+  const res = await upload(admin, file, '?commit=1');
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  assert.equal(res.json.inserted, 1);
+  assert.deepEqual(res.json.problems.map((p) => [p.row, p.column, p.code]), [[3, '人员类别', 'disability_needs_grade']]);
+  const id = (await call('GET', `/api/v1/people?q=${a}`, { session: admin })).json.items[0].id;
+  const page = (await call('GET', `/api/v1/people/${id}`, { session: admin })).json;
+  assert.deepEqual(page.categories.map((c) => c.category).sort(), ['military_family', 'veteran']);
+});
+
 test('bad files get a clear error and change nothing', async () => {
   const admin = await login('admin');
   const noId = await upload(admin, '姓名,居住地区代码\r\n张三,130902\r\n');

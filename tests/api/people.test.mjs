@@ -100,6 +100,12 @@ test('unmasking needs a reason and a role that may, and is audited', async () =>
   const id = renqiuPerson.id;
   const noReason = await call('POST', `/api/v1/people/${id}/unmask`, { session: admin, body: {} });
   assert.equal(noReason.status, 400);
+  const oneChar = await call('POST', `/api/v1/people/${id}/unmask`, { session: admin, body: { reason: '查' } });
+  assert.equal(oneChar.status, 400);
+  assert.equal(oneChar.json.error.code, 'reason_required');
+  const oneCharExport = await call('GET', `/api/v1/people?format=csv&unmask=1&reason=${encodeURIComponent('查')}`, { session: admin });
+  assert.equal(oneCharExport.status, 400);
+  assert.equal(oneCharExport.json.error.code, 'reason_required');
   const auditor = await login('auditor');
   const denied = await call('POST', `/api/v1/people/${id}/unmask`, { session: auditor, body: { reason: '核查' } });
   assert.equal(denied.status, 403);
@@ -162,6 +168,13 @@ test('search by partial name and by the last four ID digits', async () => {
   const short = await call('GET', '/api/v1/people?q=12', { session: admin });
   assert.equal(short.status, 400);
   assert.equal(short.json.error.code, 'query_too_short');
+  // bytes that are not UTF-8 (an overlong form, then a stray continuation byte) are refused, not searched
+  for (const raw of ['%C0%AF', '%80%80%80%80%80%80%80%80%80%80%80%80%80%80%80%80%80']) {
+    const bad = await call('GET', `/api/v1/people?q=${raw}`, { session: admin });
+    assert.equal(bad.status, 400, raw);
+    assert.equal(bad.json.error.code, 'invalid_text');
+    assert.equal(bad.json.error.field, 'q');
+  }
 });
 
 test('service history is validated', async () => {

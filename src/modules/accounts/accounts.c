@@ -40,6 +40,9 @@ static const char SQL_USER_UPDATE[] =
 	" updated_at = $7 WHERE id = $1";
 static const char SQL_USER_SET_PASSWORD[] =
 	"UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+/* Disabling a user or changing their password ends every session they have. */
+static const char SQL_END_SESSIONS[] =
+	"UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
 static const char SQL_USER_LOGGED_IN[] =
 	"UPDATE users SET last_login_at = $2 WHERE id = $1";
 static const char SQL_REGION_EXISTS[] = "SELECT 1 FROM regions WHERE code = $1";
@@ -294,8 +297,6 @@ sy_status accounts_user_update(db *d, const struct principal *actor, int64_t id,
 			   NULL, err)))
 		goto out;
 	if (disabled) {
-		static const char SQL_END_SESSIONS[] =
-			"UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
 		if ((st = db_execp(d, SQL_END_SESSIONS, DB_ARGS(DB_I(id), DB_T(now)), NULL, err)))
 			goto out;
 	}
@@ -333,8 +334,6 @@ sy_status accounts_user_set_password(db *d, const struct principal *actor, int64
 	db_rows_free(r);
 	r = NULL;
 	time_now_iso(now);
-	static const char SQL_END_SESSIONS[] =
-		"UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
 	if ((st = db_execp(d, SQL_USER_SET_PASSWORD, DB_ARGS(DB_I(id), DB_T(hash), DB_T(now)), NULL, err)) ||
 	    (st = db_execp(d, SQL_END_SESSIONS, DB_ARGS(DB_I(id), DB_T(now)), NULL, err)))
 		goto out;

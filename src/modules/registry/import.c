@@ -250,9 +250,6 @@ static void reject(struct importer *im, const struct csv_row *row, const sy_err 
 /* Categories as codes or Chinese labels, separated by 、 , ; | or spaces. */
 static sy_status parse_categories(const char *s, const char **out, int *n, sy_err *err)
 {
-	static const char *const codes[] = {"active_duty", "veteran", "military_family", "accompanying_spouse",
-					    "military_child", "martyr_family", "duty_family", "illness_family",
-					    "disabled_veteran"};
 	char buf[256];
 	*n = 0;
 	snprintf(buf, sizeof buf, "%s", s);
@@ -262,15 +259,15 @@ static sy_status parse_categories(const char *s, const char **out, int *n, sy_er
 			char *sep = strstr(part, "、");
 			if (sep)
 				*sep = '\0';
-			bool found = false;
-			for (size_t i = 0; i < sizeof codes / sizeof codes[0] && !found; i++) {
-				if (strcmp(part, codes[i]) == 0 || strcmp(part, person_category_label(codes[i], false)) == 0) {
-					if (*n < 9)
-						out[(*n)++] = codes[i];
-					found = true;
-				}
-			}
-			if (!found)
+			const char *code = person_category_parse(part);
+			/* a grade and a cause come with it, which a category column cannot carry */
+			if (code && !strcmp(code, "disabled_veteran"))
+				return sy_failf(err, SY_EINVAL, "disability_needs_grade", "category",
+						"残疾军人须在人员页面登记残疾等级和致残原因",
+						"disabled_veteran needs a grade and cause: add it on the person's page");
+			if (code && *n < 9)
+				out[(*n)++] = code;
+			if (!code)
 				return sy_fail(err, SY_EINVAL, "invalid_category", "category", "未知的人员类别：%s",
 					       "unknown category: %s", part);
 			part = sep ? sep + strlen("、") : NULL;

@@ -60,6 +60,14 @@ bool person_category_valid(const char *s)
 	return false;
 }
 
+const char *person_category_parse(const char *s)
+{
+	for (size_t i = 0; s && i < NCATEGORIES; i++)
+		if (strcmp(s, categories[i].code) == 0 || strcmp(s, categories[i].zh) == 0)
+			return categories[i].code;
+	return NULL;
+}
+
 const char *person_category_label(const char *code, bool english)
 {
 	for (size_t i = 0; code && i < NCATEGORIES; i++)
@@ -733,6 +741,18 @@ sy_status registry_person_get(db *d, const struct principal *actor, int64_t id, 
 	return SY_OK;
 }
 
+sy_status registry_check_unmask(const struct principal *actor, const char *reason, sy_err *err)
+{
+	if (!registry_may_unmask(actor))
+		return sy_failf(err, SY_EFORBIDDEN, "forbidden", NULL, "您的角色无权查看完整个人信息",
+				"your role may not see unmasked personal data");
+	/* two characters at least: "核对", not an empty or one-letter placeholder */
+	if (!reason || text_utf8_chars(reason) < 2)
+		return sy_failf(err, SY_EINVAL, "reason_required", "reason", "查看或导出完整信息须填写事由（至少两个字）",
+				"a reason of at least two characters is required to see unmasked data");
+	return check_text(reason, "reason", REASON_MAX, true, err);
+}
+
 sy_status registry_person_unmask(db *d, const struct principal *actor, int64_t id,
 				 const char *reason, json_t **out, sy_err *err)
 {
@@ -740,13 +760,7 @@ sy_status registry_person_unmask(db *d, const struct principal *actor, int64_t i
 	db_rows *r = NULL;
 	bool own;
 	sy_status st;
-	if (!registry_may_unmask(actor))
-		return sy_failf(err, SY_EFORBIDDEN, "forbidden", NULL, "您的角色无权查看完整个人信息",
-				"your role may not see unmasked personal data");
-	if (!reason || strlen(reason) < 2)
-		return sy_failf(err, SY_EINVAL, "reason_required", "reason", "查看完整信息须填写事由",
-				"a reason is required to see unmasked data");
-	if ((st = check_text(reason, "reason", REASON_MAX, true, err)))
+	if ((st = registry_check_unmask(actor, reason, err)))
 		return st;
 	if ((st = db_tx_join(d, &own, err)))
 		return st;

@@ -24,6 +24,8 @@ bool person_status_bars_card(const char *s);
 /* Category codes (person_categories.category and derived ones). */
 bool person_category_valid(const char *s);
 const char *person_category_label(const char *code, bool english);
+/* The category a code or its Chinese label ("烈士遗属") names; NULL when none. */
+const char *person_category_parse(const char *s);
 
 struct person_input {
 	const char *id_number;   /* create only; validated by GB 11643 */
@@ -87,6 +89,8 @@ sy_status registry_person_get(db *d, const struct principal *actor, int64_t id, 
 			      sy_err *err);
 /* The unmasked 身份证号 and phone, for a role that may see them, with a reason (audited). */
 bool registry_may_unmask(const struct principal *actor);
+/* May actor see unmasked data, and is reason a real one? 403 or 400 naming "reason" otherwise. */
+sy_status registry_check_unmask(const struct principal *actor, const char *reason, sy_err *err);
 sy_status registry_person_unmask(db *d, const struct principal *actor, int64_t id,
 				 const char *reason, json_t **out, sy_err *err);
 

@@ -60,12 +60,8 @@ static sy_status get_people(struct http_req *r, sy_err *err)
 		if (fmt == EXPORT_NONE)
 			return sy_failf(err, SY_EINVAL, "unmask_export_only", "unmask",
 					"只有导出文件时可以显示完整信息", "unmasked data is only available as an export");
-		if (!registry_may_unmask(&r->who))
-			return sy_failf(err, SY_EFORBIDDEN, "forbidden", "unmask", "您的角色无权导出完整个人信息",
-					"your role may not export unmasked personal data");
-		if (!reason || strlen(reason) < 2)
-			return sy_failf(err, SY_EINVAL, "reason_required", "reason", "导出完整信息须填写事由",
-					"a reason is required to export unmasked data");
+		if ((st = registry_check_unmask(&r->who, reason, err)))
+			return st;
 	}
 	if ((st = registry_people_search(r->db, &r->who, &f, &items, &next, err)))
 		return st;

@@ -94,6 +94,10 @@ static sy_status plan_query(const char *q, struct query_plan *p, sy_err *err)
 {
 	size_t n = strlen(q);
 	memset(p, 0, sizeof *p);
+	/* The query string is not checked for UTF-8 on the way in; a name must be text. */
+	if (!text_valid_utf8_line(q))
+		return sy_failf(err, SY_EINVAL, "invalid_text", "q", "搜索词含有非法字符",
+				"search text is not valid UTF-8 text");
 	if (all_id_chars(q, n)) {
 		char up[24];
 		snprintf(up, sizeof up, "%s", q);
@@ -125,9 +129,9 @@ static sy_status plan_query(const char *q, struct query_plan *p, sy_err *err)
 			s++;
 		chars++;
 	}
-	size_t glen = (size_t)(s - q);
+	size_t glen = (size_t)(s - q); /* two valid UTF-8 characters: at most 8 bytes */
 	if (glen >= sizeof p->gram)
-		glen = 0; /* an unusually long first character sequence: no index, LIKE only */
+		return sy_failf(err, SY_EINVAL, "invalid_text", "q", "搜索词含有非法字符", "invalid search text");
 	memcpy(p->gram, q, glen);
 	p->gram[glen] = '\0';
 	p->kind = Q_NAME;
