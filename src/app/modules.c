@@ -12,6 +12,7 @@ ROUTES(accounts) COMMANDS(accounts)
 ROUTES(auditlog) COMMANDS(auditlog)
 ROUTES(registry)
 ROUTES(people)
+ROUTES(orgs)
 ROUTES(import) COMMANDS(registry)
 ROUTES(home)
 COMMANDS(demo)
@@ -25,6 +26,7 @@ const struct module app_modules[] = {
 	{"registry", registry_routes, &registry_routes_count, registry_commands, &registry_commands_count},
 	{"import", import_routes, &import_routes_count, NULL, NULL},
 	{"people", people_routes, &people_routes_count, NULL, NULL},
+	{"orgs", orgs_routes, &orgs_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
 };

@@ -66,3 +66,26 @@ bool text_like_contains(const char *s, char *out, size_t cap)
 	out[o] = '\0';
 	return true;
 }
+
+bool text_phone_valid(const char *p)
+{
+	size_t n = strlen(p);
+	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9') {
+		for (size_t i = 0; i < n; i++)
+			if (p[i] < '0' || p[i] > '9')
+				return false;
+		return true;
+	}
+	if (p[0] != '0' || n < 10 || n > 13)
+		return false;
+	int digits = 0, dashes = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '-')
+			dashes++;
+		else if (p[i] >= '0' && p[i] <= '9')
+			digits++;
+		else
+			return false;
+	}
+	return dashes <= 1 && digits >= 10 && digits <= 12 && p[n - 1] != '-';
+}

@@ -10,6 +10,9 @@ let openapi;
 let spareUser; // a user the walk may rename and re-password
 let xinhuaPeople = []; // people of 新华区, where the officer and auditor under test work
 let nextRelative = 1;
+let walkAssoc; // an association of 新华区 the walk may change, add members to and remove them from
+let walkMembers = []; // organisations of 新华区 that POST …/members adds, one per call
+let nextMember = 0;
 
 before(async () => {
   for (const role of ROLES) sessions[role] = await login(role);
@@ -29,7 +32,22 @@ before(async () => {
     assert.equal(p.status, 201, p.text);
     xinhuaPeople.push(p.json.id);
   }
+  const a = await call('POST', '/api/v1/orgs', {
+    session: admin, body: { name: `巡检协会${uniq()}`, type: 'association', region_code: '130902' },
+  });
+  assert.equal(a.status, 201, a.text);
+  walkAssoc = a.json.id;
+  for (let i = 0; i < 4; i++) walkMembers.push(await freshOrg());
 });
+
+// A merchant of 新华区, for the walk to add to its association.
+async function freshOrg() {
+  const o = await call('POST', '/api/v1/orgs', {
+    session: sessions.admin, body: { name: `巡检商户${uniq()}`, type: 'merchant', region_code: '130902' },
+  });
+  assert.equal(o.status, 201, o.text);
+  return o.json.id;
+}
 
 // The path to call for a route as a role: {id} and {cid} filled with objects
 // that role may reach, fresh where one call uses them up (revoke, category end).
@@ -46,6 +64,10 @@ async function pathFor(route, role) {
       const cid = c.json.categories.filter((x) => x.id).at(-1).id;
       path = path.replace('{cid}', String(cid));
     }
+    // a link and a service record of their own for each call that may use them up
+    const allowed = route.roles.includes(role);
+    if (path.includes('{lid}')) path = path.replace('{lid}', String(allowed ? await freshLink() : 1));
+    if (path.includes('{sid}')) path = path.replace('{sid}', String(allowed ? await freshService() : 1));
     return path;
   }
   if (path.startsWith('/api/v1/imports/rejects/')) {
@@ -60,8 +82,55 @@ async function pathFor(route, role) {
     }
     return path.replace('{id}', String(id));
   }
+  if (path.startsWith('/api/v1/orgs/')) {
+    // an organisation role reads its own organisation; staff act on the walk's association,
+    // with a contact or a member of its own for each call that removes one
+    path = path.replace('{id}', String(sessions[role].user.org_id || walkAssoc));
+    const allowed = route.roles.includes(role);
+    if (path.includes('{cid}')) {
+      let cid = 1;
+      if (allowed) {
+        const c = await call('POST', `/api/v1/orgs/${walkAssoc}/contacts`, { session: sessions.admin, body: { name: '巡检联系人' } });
+        assert.equal(c.status, 201, c.text);
+        cid = c.json.contacts.at(-1).id;
+      }
+      path = path.replace('{cid}', String(cid));
+    }
+    if (path.includes('{mid}')) {
+      let mid = 1;
+      if (allowed) {
+        mid = await freshOrg();
+        const m = await call('POST', `/api/v1/orgs/${walkAssoc}/members`, { session: sessions.admin, body: { member_id: mid } });
+        assert.equal(m.status, 201, m.text);
+      }
+      path = path.replace('{mid}', String(mid));
+    }
+    return path;
+  }
   if (path.includes('{id}')) path = path.replace('{id}', String(await idFor(route)));
   return path;
+}
+
+// A family link of xinhuaPeople[0] to a new relative (each pair links once).
+async function freshLink() {
+  const rel = await call('POST', '/api/v1/people', {
+    session: sessions.admin, body: { id_number: makeIdNumber('130902', '19750505'), name: '巡检亲属', region_code: '130902' },
+  });
+  assert.equal(rel.status, 201, rel.text);
+  const l = await call('POST', `/api/v1/people/${xinhuaPeople[0]}/family`, {
+    session: sessions.admin, body: { relative_id: rel.json.id, relation: 'spouse' },
+  });
+  assert.equal(l.status, 201, l.text);
+  return l.json.family.find((f) => f.person_id === rel.json.id).link_id;
+}
+
+// A service record of xinhuaPeople[0] that the route examples may change or remove.
+async function freshService() {
+  const s = await call('POST', `/api/v1/people/${xinhuaPeople[0]}/service`, {
+    session: sessions.admin, body: { branch: 'army', enlist_date: '2008-12-01' },
+  });
+  assert.equal(s.status, 201, s.text);
+  return Math.max(...s.json.service.map((x) => x.id));
 }
 
 // A fresh object for routes whose {id} is used up by one call (revoke).
@@ -90,7 +159,8 @@ function exampleBody(route) {
   const text = JSON.stringify(ex)
     .replaceAll('{uniq}', uniq())
     .replaceAll('{idnumber}', makeIdNumber())
-    .replaceAll('"{relative}"', String(xinhuaPeople[1 + (nextRelative++ % (xinhuaPeople.length - 1))]));
+    .replaceAll('"{relative}"', String(xinhuaPeople[1 + (nextRelative++ % (xinhuaPeople.length - 1))]))
+    .replaceAll('"{member}"', () => String(walkMembers[nextMember++ % walkMembers.length]));
   return JSON.parse(text);
 }
 
@@ -116,7 +186,7 @@ test('every route answers 2xx to the roles it names and 403 to the rest', async 
 
 test('without a session every non-public route answers 401', async () => {
   for (const route of routeTable().filter((r) => r.roles !== 'public')) {
-    const path = route.pattern.replace('{id}', '1').replace('{cid}', '1');
+    const path = route.pattern.replaceAll(/\{[^}]+\}/g, '1');
     const res = await call(route.method, path, { body: exampleBody(route) });
     assert.equal(res.status, 401, `${route.method} ${route.pattern}`);
     assert.equal(res.json.error.code, 'unauthenticated');

@@ -91,3 +91,43 @@ function fallbackMessage(status) {
 export const get = (path, query, opts) => request('GET', path, { ...opts, query });
 export const post = (path, body, opts) => request('POST', path, { ...opts, body });
 export const patch = (path, body, opts) => request('PATCH', path, { ...opts, body });
+export const del = (path, body, opts) => request('DELETE', path, { ...opts, body });
+
+/**
+ * Sends a file as the raw request body (an import) with XMLHttpRequest, since
+ * fetch cannot report upload progress; same headers, error shape and 401
+ * handling as request(). onProgress(loaded, total) while the body goes up,
+ * onUploaded() once all of it is sent (the server is then working on it).
+ * Returns {promise, abort}; an abort rejects with code 'aborted'.
+ */
+export function upload(path, blob, { query, onProgress, onUploaded } = {}) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open('POST', API + path + qs(query));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Accept-Language', acceptLanguage());
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.addEventListener('progress', e => {
+      if (onProgress) onProgress(e.loaded, e.lengthComputable ? e.total : blob.size);
+    });
+    xhr.upload.addEventListener('load', () => { if (onUploaded) onUploaded(); });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', t('error.network'))));
+    xhr.addEventListener('timeout', () => reject(new ApiError(0, 'network', t('error.network'))));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', t('error.aborted'))));
+    xhr.addEventListener('load', () => {
+      let data = null;
+      if ((xhr.getResponseHeader('Content-Type') || '').includes('json')) {
+        try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(data); return; }
+      const e = (data && data.error) || {};
+      const err = new ApiError(xhr.status, e.code || `http_${xhr.status}`,
+        e.message || fallbackMessage(xhr.status), e.field);
+      if (xhr.status === 401) onUnauthorized(err);
+      reject(err);
+    });
+    xhr.send(blob);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

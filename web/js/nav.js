@@ -32,11 +32,14 @@ export const NAV = [
   { route: 'me', label_key: 'nav.my_record', roles: ['person'], routeFor: user => (user && user.person_id ? `people/${user.person_id}` : null),
     load: () => import('./pages/person.js') },
   { route: 'orgs', label_key: 'nav.orgs', roles: ROLES, load: () => import('./pages/orgs.js') },
+  { route: 'import', label_key: 'nav.import', roles: ['admin', 'officer'], load: () => import('./pages/import.js') },
   { route: 'users', label_key: 'nav.users', roles: ['admin'], load: () => import('./pages/users.js') },
   { route: 'tokens', label_key: 'nav.tokens', roles: ['admin'], load: () => import('./pages/tokens.js') },
   { route: 'audit', label_key: 'nav.audit', roles: ['admin', 'auditor'], load: () => import('./pages/audit.js') },
   { route: 'people/{id}', pattern: /^people\/(\d+)$/, params: ['id'], label_key: 'nav.person', roles: [...STAFF, 'person'],
     load: () => import('./pages/person.js') },
+  { route: 'orgs/{id}', pattern: /^orgs\/(\d+)$/, params: ['id'], label_key: 'nav.org',
+    roles: [...STAFF, ...Object.keys(ORG_TYPE_FOR_ROLE)], load: () => import('./pages/org.js') },
 ];
 
 /**

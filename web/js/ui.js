@@ -246,3 +246,10 @@ export async function downloadFile(url, fallbackName) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
+
+/** A titled panel of a record's page (a person, an organisation), with an optional action button. */
+export function section(key, title, action, body) {
+  return h('section', { class: 'panel person-section', id: `sec-${key}`, 'aria-labelledby': `sec-${key}-title` },
+    h('div', { class: 'section-head' }, h('h2', { id: `sec-${key}-title` }, title), action),
+    body);
+}

@@ -500,12 +500,73 @@ static sy_status city_orgs_load(struct demo_ctx *c, sy_err *err)
 	return SY_OK;
 }
 
+/* Which organisations join which city association: all of a type, in regions LIKE pattern. */
+static const struct {
+	const char *association, *type, *regions;
+} association_members[] = {
+	{"沧州市拥军优属促进会", "merchant", "%"},
+	{"沧州市拥军优属促进会", "bank", "%"},
+	{"沧州市爱国拥军志愿者联合会", "merchant", "13090_"}, /* the two urban districts' shops */
+	{"沧州市爱国拥军志愿者联合会", "hospital", "%"},
+	{"沧州市爱国拥军志愿者联合会", "school", "13090_"},
+	{"沧州市退役军人创业者协会", "employer", "%"},
+	{"沧州市退役军人创业者协会", "training_base", "%"},
+};
+static const char SQL_MEMBERS_JOIN[] =
+	"INSERT INTO association_members (association_id, member_id, joined_at)"
+	" SELECT a.id, m.id, $4 FROM orgs a JOIN orgs m ON m.type = $2 AND m.region_code LIKE $3"
+	" WHERE a.name = $1 AND a.type = 'association' ORDER BY m.id";
+static const char SQL_CITY_ORG_IDS[] =
+	"SELECT id, type FROM orgs WHERE region_code = $1 AND type <> 'unit' ORDER BY id";
+static const char SQL_CONTACT_INSERT[] =
+	"INSERT INTO org_contacts (org_id, name, title, phone, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+/*
+ * Association members (set-based, no draws) and, for the city-wide bodies
+ * except stationed units, a 双拥 liaison besides the primary contact, and a
+ * secretary-general for an association. Drawn after every organisation is
+ * placed, so the organisations themselves do not move.
+ */
+static sy_status org_links_load(struct demo_ctx *c, sy_err *err)
+{
+	struct demo_rng *r = &c->orgs_rng;
+	struct { int64_t id; bool association; } city[32];
+	char name[DEMO_NAME_MAX], phone[12];
+	db_rows *rows = NULL;
+	int n = 0;
+	sy_status st;
+	for (size_t i = 0; i < sizeof association_members / sizeof association_members[0]; i++)
+		if ((st = db_execp(c->d, SQL_MEMBERS_JOIN,
+				   DB_ARGS(DB_T(association_members[i].association), DB_T(association_members[i].type),
+					   DB_T(association_members[i].regions), DB_T(c->now)), NULL, err)))
+			return st;
+	if ((st = db_query(c->d, SQL_CITY_ORG_IDS, DB_ARGS(DB_T(CITY_CODE)), &rows, err)))
+		return st;
+	while (db_next(rows) && n < (int)(sizeof city / sizeof city[0])) {
+		city[n].id = db_int(rows, 0);
+		city[n++].association = strcmp(db_text(rows, 1), "association") == 0;
+	}
+	db_rows_free(rows);
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < (city[i].association ? 2 : 1); k++) {
+			char sex = demo_rng_below(r, 10) < 6 ? 'M' : 'F';
+			demo_name(r, sex, demo_rng_range(r, 1960, 1995), name);
+			make_phone(r, phone);
+			if ((st = db_execp(c->d, SQL_CONTACT_INSERT,
+					   DB_ARGS(DB_I(city[i].id), DB_T(name), DB_T(k ? "秘书长" : "双拥联络员"),
+						   DB_T(phone), DB_T(c->now)), NULL, err)))
+				return st;
+		}
+	}
+	return SY_OK;
+}
+
 static sy_status load_orgs(struct demo_ctx *c, sy_err *err)
 {
 	sy_status st = city_orgs_load(c, err);
 	for (int i = 0; !st && i < NCOUNTY; i++)
 		st = county_orgs(c, &c->county[i], err);
-	return st;
+	return st ? st : org_links_load(c, err);
 }
 
 /* ---- people ---------------------------------------------------------------- */
@@ -544,9 +605,9 @@ static int birth_year(struct demo_rng *r)
  * A unique, valid identity number. Most were first registered in the county
  * they live in; one in ten moved there from another Cangzhou county.
  */
-static sy_status make_id_number(struct demo_ctx *c, struct person *p, int y, sy_err *err)
+static sy_status make_id_number(struct demo_ctx *c, struct demo_rng *r, struct person *p, int y,
+			       sy_err *err)
 {
-	struct demo_rng *r = &c->people_rng;
 	bool male = p->sex[0] == 'M';
 	for (int tries = 0; tries < 100; tries++) {
 		const struct region *reg = demo_rng_below(r, 10) == 0 ? pick_county(c, r) : p->home;
@@ -579,7 +640,7 @@ static sy_status make_person(struct demo_ctx *c, int i, struct person *p, sy_err
 	/* Most people on the registry are veterans, most veterans men. */
 	p->sex[0] = i == 0 || demo_rng_below(r, 100) < 82 ? 'M' : 'F';
 	int y = i == 0 ? demo_rng_range(r, 1975, 1990) : birth_year(r);
-	if ((st = make_id_number(c, p, y, err)))
+	if ((st = make_id_number(c, r, p, y, err)))
 		return st;
 	demo_name(r, p->sex[0], y, p->name);
 
@@ -657,28 +718,331 @@ static sy_status add_history(struct demo_ctx *c, int64_t id, const struct person
 	return registry_category_add(c->d, &sys, id, &dis, &cid, err);
 }
 
+/* Insert one generated person with their search index. */
+static sy_status insert_person(struct demo_ctx *c, const struct person *p, int64_t *id, sy_err *err)
+{
+	sy_status st = db_query_int(c->d, SQL_PERSON_INSERT,
+				    DB_ARGS(DB_T(p->id), DB_T(p->name), DB_T(p->sex), DB_T(p->birth),
+					    DB_T(p->has_phone ? p->phone : NULL), DB_T(p->home->code),
+					    DB_T(p->address), DB_D(p->lat), DB_D(p->lon), DB_T(p->status),
+					    DB_T(c->now)),
+				    id, err);
+	if (st || (st = registry_person_index(c->d, *id, p->name, p->id, err)))
+		return st;
+	c->sum.people++;
+	return SY_OK;
+}
+
+/* ---- families ---------------------------------------------------------------- */
+
+/*
+ * Families are linked, never entered: a serving member's spouse, parents and
+ * children hold 军属 (and the children 军人子女), and a martyr's parents,
+ * spouse and children hold 烈士遗属, because the registry derives those
+ * categories from the links when it reads them. One person in eight of the
+ * demo set belongs to such a family; they are drawn after everyone else, from
+ * a stream of their own, so the other people stay the same.
+ */
+struct families {
+	struct demo_ctx *c;
+	struct demo_rng r;
+	int budget; /* people still to make */
+};
+
+/* One in eight people, once there are enough to make families of. */
+static int family_budget(int count)
+{
+	return count >= 50 ? count / 8 : 0;
+}
+
+static int clamp_year(int y)
+{
+	return y < 1940 ? 1940 : y > 2005 ? 2005 : y;
+}
+
+/*
+ * A relative of anchor, living with them (same address and point), named
+ * with surname when one is given (children take their father's). NULL
+ * status: "normal".
+ */
+static sy_status make_relative(struct families *f, const struct person *anchor, char sex, int year,
+			       const char *surname, const char *status, struct person *p, int64_t *id,
+			       sy_err *err)
+{
+	char name[DEMO_NAME_MAX];
+	sy_status st;
+	memset(p, 0, sizeof *p);
+	p->home = anchor->home;
+	p->sex[0] = sex;
+	if ((st = make_id_number(f->c, &f->r, p, clamp_year(year), err)))
+		return st;
+	/* not the anchor's own name (a daughter named after her mother is drawn again) */
+	for (int tries = 0; tries < 8; tries++) {
+		demo_name(&f->r, sex, clamp_year(year), name);
+		if (strcmp(name + 3, anchor->name + 3) != 0)
+			break;
+	}
+	/* every surname in names.c is one character (3 bytes of UTF-8) */
+	if (surname)
+		snprintf(p->name, sizeof p->name, "%.3s%s", surname, name + 3);
+	else
+		snprintf(p->name, sizeof p->name, "%s", name);
+	p->status = status ? status : "normal";
+	p->has_phone = strcmp(p->status, "normal") == 0 && demo_rng_below(&f->r, 100) < 90;
+	make_phone(&f->r, p->phone);
+	snprintf(p->address, sizeof p->address, "%s", anchor->address);
+	p->lat = anchor->lat;
+	p->lon = anchor->lon;
+	f->budget--;
+	return insert_person(f->c, p, id, err);
+}
+
+/* A relative of anchor_id linked as relation (what the relative is to the anchor). */
+static sy_status add_relative(struct families *f, int64_t anchor_id, const struct person *anchor,
+			      const char *relation, char sex, int year, const char *surname,
+			      const char *status, struct person *out, sy_err *err)
+{
+	struct person tmp;
+	int64_t id, link;
+	sy_status st = make_relative(f, anchor, sex, year, surname, status, out ? out : &tmp, &id, err);
+	return st ? st : registry_family_link(f->c->d, &f->c->actor, anchor_id, id, relation, false, &link, err);
+}
+
+/* A husband's surname for the children: the anchor's when he is the man, else the spouse's. */
+static const char *fathers_surname(const struct person *anchor, const struct person *spouse)
+{
+	return anchor->sex[0] == 'M' ? anchor->name : spouse ? spouse->name : NULL;
+}
+
+/* Up to n children born from `from` on, none after 2005 (nor after `until`). */
+static sy_status add_children(struct families *f, int64_t anchor_id, const struct person *anchor,
+			      const struct person *spouse, int from, int until, int n, sy_err *err)
+{
+	sy_status st = SY_OK;
+	int year = from;
+	for (int i = 0; !st && i < n && f->budget > 0; i++) {
+		year += demo_rng_range(&f->r, i ? 2 : 0, i ? 5 : 4);
+		if (year > until || year > 2005)
+			break;
+		char sex = demo_rng_below(&f->r, 2) ? 'M' : 'F';
+		st = add_relative(f, anchor_id, anchor, "child", sex, year, fathers_surname(anchor, spouse), NULL,
+				  NULL, err);
+	}
+	return st;
+}
+
+/* The spouse of anchor (born year): the other sex, about the same age. */
+static sy_status add_spouse(struct families *f, int64_t anchor_id, const struct person *anchor, int year,
+			    struct person *spouse, sy_err *err)
+{
+	bool man = anchor->sex[0] == 'M';
+	int y = year + (man ? demo_rng_range(&f->r, 0, 4) : -demo_rng_range(&f->r, 0, 4));
+	return add_relative(f, anchor_id, anchor, "spouse", man ? 'F' : 'M', y, NULL, NULL, spouse, err);
+}
+
+/*
+ * A new person of this family's county (新华区 for the first of each kind,
+ * so the 新华区 officer has one to show) and their household.
+ */
+static sy_status make_anchor(struct families *f, bool xinhua, char sex, int year, const char *status,
+			     struct person *p, int64_t *id, sy_err *err)
+{
+	struct demo_ctx *c = f->c;
+	sy_status st;
+	memset(p, 0, sizeof *p);
+	p->home = xinhua ? county_by_code(c, XINHUA_CODE) : pick_county(c, &f->r);
+	p->sex[0] = sex;
+	if ((st = make_id_number(c, &f->r, p, year, err)))
+		return st;
+	demo_name(&f->r, sex, year, p->name);
+	p->status = status;
+	p->has_phone = strcmp(status, "normal") == 0;
+	make_phone(&f->r, p->phone);
+	make_address(&f->r, p->home->name, p->home->spec, p->address);
+	p->lat = jitter(&f->r, p->home->lat, 0.06);
+	p->lon = jitter(&f->r, p->home->lon, 0.06);
+	f->budget--;
+	return insert_person(c, p, id, err);
+}
+
+static const char *const family_branches[] = {"army", "army", "navy", "air_force", "rocket_force", "armed_police"};
+#define NFAMILY_BRANCHES ((int)(sizeof family_branches / sizeof family_branches[0]))
+
+/*
+ * A martyr: enlisted at 18–20, died in service 3–12 years later (status
+ * deceased, death_kind martyr, the service record ending that day); their
+ * parents, a spouse and children are 烈士遗属 through the links.
+ */
+static sy_status martyr_family(struct families *f, int n, sy_err *err)
+{
+	static const char *const ranks[] = {"列兵", "上等兵", "下士", "中士", "排长"};
+	struct demo_ctx *c = f->c;
+	struct person m, spouse;
+	char enlist[32], died[32];
+	int64_t id, sid, cid;
+	sy_status st;
+	int by = demo_rng_range(&f->r, 1962, 1980);
+	int ey = by + demo_rng_range(&f->r, 18, 20), dy = ey + demo_rng_range(&f->r, 3, 12);
+	if (n == 0 && dy < by + 24)
+		dy = by + 24; /* the first leaves a spouse and a child */
+	if ((st = make_anchor(f, n == 0, demo_rng_below(&f->r, 10) ? 'M' : 'F', by, "deceased", &m, &id, err)))
+		return st;
+	snprintf(enlist, sizeof enlist, "%04d-%02d-01", ey, demo_rng_below(&f->r, 2) ? 3 : 9);
+	snprintf(died, sizeof died, "%04d-%02d-%02d", dy, demo_rng_range(&f->r, 1, 12), demo_rng_range(&f->r, 1, 28));
+	struct service_input si = {.branch = family_branches[demo_rng_below(&f->r, NFAMILY_BRANCHES)],
+				   .enlist_date = enlist, .discharge_date = died,
+				   .rank = ranks[demo_rng_below(&f->r, 5)]};
+	struct category_input served = {.category = "active_duty", .start_date = enlist, .end_date = died};
+	if ((st = registry_service_add(c->d, &c->actor, id, &si, &sid, err)) ||
+	    (st = registry_category_add(c->d, &c->actor, id, &served, &cid, err)) ||
+	    (st = registry_person_set_status(c->d, &c->actor, id, "deceased", died, "烈士", "martyr", err)))
+		return st;
+	/* the parents: a father who shares the name, and usually the mother */
+	int py = by - demo_rng_range(&f->r, 22, 30);
+	if (f->budget > 0 &&
+	    (st = add_relative(f, id, &m, "parent", 'M', py, m.name, demo_rng_below(&f->r, 3) ? NULL : "deceased",
+			       NULL, err)))
+		return st;
+	if (f->budget > 0 && demo_rng_below(&f->r, 4) &&
+	    (st = add_relative(f, id, &m, "parent", 'F', py + demo_rng_range(&f->r, 0, 3), NULL, NULL, NULL, err)))
+		return st;
+	/* married when they died past 22, most of them with a child born by then */
+	bool married = n == 0 || (dy - by >= 23 && demo_rng_below(&f->r, 10) >= 3);
+	if (f->budget <= 0 || !married)
+		return SY_OK;
+	if ((st = add_spouse(f, id, &m, by, &spouse, err)))
+		return st;
+	int last = dy < 2005 ? dy : 2005;
+	if (f->budget <= 0 || last < by + 22 || (n > 0 && demo_rng_below(&f->r, 5) == 0))
+		return SY_OK;
+	return add_relative(f, id, &m, "child", demo_rng_below(&f->r, 2) ? 'M' : 'F',
+			    demo_rng_range(&f->r, by + 22, last), fathers_surname(&m, &spouse), NULL, NULL, err);
+}
+
+/*
+ * A career member still serving (born 1972–1984: a 军士长 or a field
+ * officer), with a spouse, children, and sometimes a parent: all 军属,
+ * the children also 军人子女.
+ */
+static sy_status serving_family(struct families *f, int n, sy_err *err)
+{
+	static const char *const ranks[] = {"三级军士长", "二级军士长", "少校", "中校", "上校"};
+	struct demo_ctx *c = f->c;
+	struct person m, spouse;
+	char enlist[32];
+	int64_t id, sid, cid;
+	sy_status st;
+	int by = demo_rng_range(&f->r, 1972, 1984);
+	if ((st = make_anchor(f, n == 0, demo_rng_below(&f->r, 10) ? 'M' : 'F', by, "normal", &m, &id, err)))
+		return st;
+	snprintf(enlist, sizeof enlist, "%04d-09-01", by + 18);
+	struct service_input si = {.branch = family_branches[demo_rng_below(&f->r, NFAMILY_BRANCHES)],
+				   .enlist_date = enlist, .rank = ranks[demo_rng_below(&f->r, 5)]};
+	struct category_input active = {.category = "active_duty", .start_date = enlist};
+	if ((st = registry_service_add(c->d, &c->actor, id, &si, &sid, err)) ||
+	    (st = registry_category_add(c->d, &c->actor, id, &active, &cid, err)))
+		return st;
+	bool married = f->budget > 0;
+	if (married && (st = add_spouse(f, id, &m, by, &spouse, err)))
+		return st;
+	if ((st = add_children(f, id, &m, married ? &spouse : NULL, by + 24, 2005,
+			       demo_rng_range(&f->r, 1, 2), err)))
+		return st;
+	if (f->budget <= 0 || demo_rng_below(&f->r, 3))
+		return SY_OK;
+	/* a father shares the member's surname */
+	bool father = demo_rng_below(&f->r, 2);
+	return add_relative(f, id, &m, "parent", father ? 'M' : 'F', by - demo_rng_range(&f->r, 22, 30),
+			    father ? m.name : NULL, NULL, NULL, err);
+}
+
+/* Veterans of the demo set old enough for grown children, without a family yet. */
+static const char SQL_VETERAN_ANCHORS[] =
+	"SELECT p.id, p.name, p.sex, p.birth_date, p.region_code, p.address, p.lat, p.lon FROM people p"
+	" WHERE p.id >= $1 AND p.status = 'normal' AND p.birth_date BETWEEN '1950-01-01' AND '1981-12-31'"
+	" AND EXISTS (SELECT 1 FROM person_categories c WHERE c.person_id = p.id AND c.category = 'veteran')"
+	" AND NOT EXISTS (SELECT 1 FROM family_links l WHERE l.person_id = p.id OR l.relative_id = p.id)"
+	" ORDER BY p.id LIMIT 1";
+
+/* The next veteran to give a family (id above *after); *found false when none is left. */
+static sy_status next_veteran(struct families *f, int64_t *after, struct person *p, bool *found,
+			      sy_err *err)
+{
+	db_rows *r = NULL;
+	sy_status st = db_query(f->c->d, SQL_VETERAN_ANCHORS, DB_ARGS(DB_I(*after + 1)), &r, err);
+	if (st)
+		return st;
+	memset(p, 0, sizeof *p);
+	*found = db_next(r) && (p->home = county_by_code(f->c, db_text(r, 4)));
+	if (*found) {
+		*after = db_int(r, 0);
+		snprintf(p->name, sizeof p->name, "%s", db_text(r, 1));
+		snprintf(p->sex, sizeof p->sex, "%s", db_text(r, 2));
+		snprintf(p->birth, sizeof p->birth, "%s", db_text(r, 3));
+		snprintf(p->address, sizeof p->address, "%s", db_text(r, 5) ? db_text(r, 5) : "");
+		p->lat = db_double(r, 6);
+		p->lon = db_double(r, 7);
+		p->status = "normal";
+	}
+	db_rows_free(r);
+	return SY_OK;
+}
+
+/* A veteran of the set gets a spouse and, often, grown children. */
+static sy_status veteran_family(struct families *f, int64_t id, const struct person *v, sy_err *err)
+{
+	struct person spouse;
+	int by = atoi(v->birth);
+	sy_status st = add_spouse(f, id, v, by, &spouse, err);
+	if (st)
+		return st;
+	return add_children(f, id, v, &spouse, by + 23, 2005, demo_rng_range(&f->r, 0, 2), err);
+}
+
+/*
+ * The families: a few martyrs' first (one per hundred people, at least one),
+ * then serving members' and veterans' in turn until the budget is spent
+ * (each family takes at least one person, so it is spent exactly).
+ */
+static sy_status load_families(struct demo_ctx *c, int64_t first_id, int budget, sy_err *err)
+{
+	struct families f = {.c = c, .budget = budget};
+	struct person v;
+	int64_t after = first_id - 1;
+	bool veterans = true;
+	sy_status st = SY_OK;
+	/* a stream of its own, seeded from where the history stream stopped */
+	demo_rng_seed(&f.r, demo_rng_next(&c->history_rng));
+	int martyrs = budget ? 1 + budget / 12 : 0;
+	for (int i = 0; !st && f.budget > 0 && i < martyrs; i++)
+		st = martyr_family(&f, i, err);
+	for (int i = 0; !st && f.budget > 0; i++) {
+		if (i % 2 == 1 && veterans && (st = next_veteran(&f, &after, &v, &veterans, err)) == SY_OK && veterans)
+			st = veteran_family(&f, after, &v, err);
+		else if (!st)
+			st = serving_family(&f, i, err);
+	}
+	return st;
+}
+
+/* The people drawn one by one, then the families that link some of them. */
 static sy_status load_people(struct demo_ctx *c, int count, sy_err *err)
 {
 	struct person p;
+	int64_t first_id = 0;
+	int budget = family_budget(count);
 	sy_status st;
-	for (int i = 0; i < count; i++) {
+	for (int i = 0; i < count - budget; i++) {
 		int64_t id;
-		if ((st = make_person(c, i, &p, err)))
-			return st;
-		st = db_query_int(c->d, SQL_PERSON_INSERT,
-				  DB_ARGS(DB_T(p.id), DB_T(p.name), DB_T(p.sex), DB_T(p.birth),
-					  DB_T(p.has_phone ? p.phone : NULL), DB_T(p.home->code),
-					  DB_T(p.address), DB_D(p.lat), DB_D(p.lon), DB_T(p.status),
-					  DB_T(c->now)),
-				  &id, err);
-		if (st || (st = registry_person_index(c->d, id, p.name, p.id, err)) ||
+		if ((st = make_person(c, i, &p, err)) || (st = insert_person(c, &p, &id, err)) ||
 		    (st = add_history(c, id, &p, err)))
 			return st;
-		if (i == 0)
+		if (i == 0) {
 			set_target(c, T_PERSON, id, p.home->code, p.name);
-		c->sum.people++;
+			first_id = id;
+		}
 	}
-	return SY_OK;
+	return load_families(c, first_id, budget, err);
 }
 
 /* ---- users ----------------------------------------------------------------- */

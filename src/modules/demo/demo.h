@@ -7,9 +7,17 @@
  *   - organisations: per county-level division 3–6 拥军商户, its 退役军人事务局,
  *     a school and 1–2 employers; city-wide the veterans' clinic, the 军供站,
  *     stationed units, a bank branch, volunteer associations, a training base
- *     and the city bureau;
+ *     and the city bureau; the three associations' member units (merchants,
+ *     the bank, the clinic, schools, employers, the training base), and a
+ *     双拥 liaison (an association also its secretary-general) for each
+ *     city-wide body but the stationed units;
  *   - people: valid 身份证号 with Cangzhou county codes, names matching the
  *     sex the number encodes, addresses and coordinates inside their county;
+ *     veterans and serving members with service records and categories; and
+ *     (from 50 people on) one in eight in a family: spouses, children and
+ *     parents linked to serving members (军属, 军人子女) and to veterans, and
+ *     a few martyrs (deceased, death_kind martyr) whose parents, spouse and
+ *     children are 烈士遗属 through the links, never entered a second time;
  *   - one user per fixed login below, covering every role.
  *
  * Fixed logins (tests and the docs rely on them; passwords are public, so a

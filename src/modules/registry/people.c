@@ -90,13 +90,15 @@ static const char SQL_STATUS_HISTORY_INSERT[] =
 static const char SQL_REGION_EXISTS[] = "SELECT 1 FROM regions WHERE code = $1";
 static const char SQL_PERSON_BY_IDNUM[] = "SELECT id, region_code FROM people WHERE id_number = $1";
 static const char SQL_PERSON_SCOPE[] = "SELECT region_code, status FROM people WHERE id = $1";
+/* Each optional column: a flag (1: write the value that follows, NULL clears) and the value. */
 static const char SQL_PERSON_UPDATE[] =
-	"UPDATE people SET name = COALESCE($2, name), phone = COALESCE($3, phone),"
-	" region_code = COALESCE($4, region_code), address = COALESCE($5, address),"
-	" household_region_code = COALESCE($6, household_region_code),"
-	" household_address = COALESCE($7, household_address),"
-	" lat = CASE WHEN $8 = 1 THEN $9 ELSE lat END, lon = CASE WHEN $8 = 1 THEN $10 ELSE lon END,"
-	" updated_at = $11 WHERE id = $1";
+	"UPDATE people SET name = COALESCE($2, name), region_code = COALESCE($3, region_code),"
+	" phone = CASE WHEN $4 = 1 THEN $5 ELSE phone END,"
+	" address = CASE WHEN $6 = 1 THEN $7 ELSE address END,"
+	" household_region_code = CASE WHEN $8 = 1 THEN $9 ELSE household_region_code END,"
+	" household_address = CASE WHEN $10 = 1 THEN $11 ELSE household_address END,"
+	" lat = CASE WHEN $12 = 1 THEN $13 ELSE lat END, lon = CASE WHEN $12 = 1 THEN $14 ELSE lon END,"
+	" updated_at = $15 WHERE id = $1";
 static const char SQL_PERSON_SET_STATUS[] =
 	"UPDATE people SET status = $2, status_since = $3, death_kind = $4, death_date = $5,"
 	" updated_at = $6 WHERE id = $1";
@@ -137,12 +139,31 @@ static const char SQL_CATEGORY_INSERT[] =
 	" RETURNING id";
 static const char SQL_CATEGORY_END[] =
 	"UPDATE person_categories SET end_date = $3, updated_at = $4 WHERE id = $2 AND person_id = $1";
+static const char SQL_CATEGORY_GET[] =
+	"SELECT category, start_date, end_date, disability_grade, disability_cause, note"
+	" FROM person_categories WHERE id = $2 AND person_id = $1";
+static const char SQL_CATEGORY_DELETE[] = "DELETE FROM person_categories WHERE id = $2 AND person_id = $1";
 static const char SQL_FAMILY_INSERT[] =
 	"INSERT INTO family_links (person_id, relative_id, relation, supported, created_at)"
 	" VALUES ($1, $2, $3, $4, $5) RETURNING id";
 static const char SQL_FAMILY_EXISTS[] =
 	"SELECT 1 FROM family_links WHERE (person_id = $1 AND relative_id = $2)"
 	" OR (person_id = $2 AND relative_id = $1)";
+/* A link of person $1 (either side): the other person, and the link as stored. */
+static const char SQL_FAMILY_GET[] =
+	"SELECT CASE WHEN person_id = $1 THEN relative_id ELSE person_id END, person_id, relative_id,"
+	" relation, supported FROM family_links WHERE id = $2 AND (person_id = $1 OR relative_id = $1)";
+static const char SQL_FAMILY_DELETE[] = "DELETE FROM family_links WHERE id = $1";
+static const char SQL_SERVICE_GET[] =
+	"SELECT branch, enlist_date, discharge_date, rank, exit_mode, disability_grade, disability_cause"
+	" FROM service_records WHERE id = $2 AND person_id = $1";
+static const char SQL_SERVICE_UPDATE[] =
+	"UPDATE service_records SET branch = $3, enlist_date = $4, discharge_date = $5, rank = $6,"
+	" exit_mode = $7, disability_grade = $8, disability_cause = $9, updated_at = $10"
+	" WHERE id = $2 AND person_id = $1";
+static const char SQL_SERVICE_DELETE[] = "DELETE FROM service_records WHERE id = $2 AND person_id = $1";
+static const char SQL_AWARDS_DELETE[] = "DELETE FROM awards WHERE service_id = $1";
+static const char SQL_PERIODS_DELETE[] = "DELETE FROM service_periods WHERE service_id = $1";
 static const char SQL_SERVICE_INSERT[] =
 	"INSERT INTO service_records (person_id, branch, enlist_date, discharge_date, rank, exit_mode,"
 	" disability_grade, disability_cause, created_at, updated_at)"
@@ -193,30 +214,6 @@ static sy_status check_text(const char *s, const char *field, size_t max, bool r
 		return sy_fail(err, SY_EINVAL, "invalid_text", field, "%s 过长或含有控制字符",
 			       "%s is too long or contains control characters", field);
 	return SY_OK;
-}
-
-/* Mobile 1[3-9] + 9 digits, or a landline 0 + 2–3 digit area code, optional '-', 7–8 digits. */
-static bool phone_valid(const char *p)
-{
-	size_t n = strlen(p);
-	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9') {
-		for (size_t i = 0; i < n; i++)
-			if (p[i] < '0' || p[i] > '9')
-				return false;
-		return true;
-	}
-	if (p[0] != '0' || n < 10 || n > 13)
-		return false;
-	int digits = 0, dashes = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '-')
-			dashes++;
-		else if (p[i] >= '0' && p[i] <= '9')
-			digits++;
-		else
-			return false;
-	}
-	return dashes <= 1 && digits >= 10 && digits <= 12 && p[n - 1] != '-';
 }
 
 static const char SQL_REGION_CODES[] = "SELECT code FROM regions ORDER BY code";
@@ -304,7 +301,7 @@ sy_status registry_person_validate(db *d, const struct principal *actor, const s
 	    (st = check_text(in->address, "address", ADDRESS_MAX, false, err)) ||
 	    (st = check_text(in->household_address, "household_address", ADDRESS_MAX, false, err)))
 		return st;
-	if (in->phone && *in->phone && !phone_valid(in->phone))
+	if (in->phone && *in->phone && !text_phone_valid(in->phone))
 		return sy_failf(err, SY_EINVAL, "invalid_phone", "phone",
 				"电话号码应为11位手机号或带区号的固话", "phone must be an 11-digit mobile or a landline with area code");
 	if (creating && !in->region_code)
@@ -321,6 +318,12 @@ sy_status registry_person_validate(db *d, const struct principal *actor, const s
 				"坐标不在中国境内", "coordinates are outside China");
 	if (in->status && !person_status_valid(in->status))
 		return sy_failf(err, SY_EINVAL, "invalid_status", "status", "人员状态无效", "unknown status");
+	if (!creating && (in->clear & PF_NAME))
+		return sy_failf(err, SY_EINVAL, "required", "name", "姓名为必填项，不能清空",
+				"name is required and cannot be cleared");
+	if (!creating && (in->clear & PF_REGION))
+		return sy_failf(err, SY_EINVAL, "required", "region_code", "居住地地区代码为必填项，不能清空",
+				"region_code is required and cannot be cleared");
 	return SY_OK;
 }
 
@@ -481,6 +484,43 @@ sy_status registry_person_find(db *d, const struct principal *actor, const char 
 	return st;
 }
 
+/* An optional column of SQL_PERSON_UPDATE: written (1) when given or cleared; the value, NULL when cleared. */
+static db_val opt_flag(const struct person_input *in, const char *v, unsigned bit)
+{
+	return DB_I(v || (in->clear & bit) ? 1 : 0);
+}
+
+static db_val opt_text(const struct person_input *in, const char *v, unsigned bit)
+{
+	return DB_T((in->clear & bit) ? NULL : v);
+}
+
+/* What an update changed, for its audit row: new name and region, the rest by name only. */
+static json_t *update_detail(const struct person_input *in)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} optional[] = {
+		{PF_PHONE, "phone"}, {PF_ADDRESS, "address"}, {PF_HOUSEHOLD_REGION, "household_region_code"},
+		{PF_HOUSEHOLD_ADDRESS, "household_address"}, {PF_COORDS, "coordinates"},
+	};
+	json_t *detail = json_object(), *cleared = json_array();
+	if (in->name)
+		json_object_set_new(detail, "name", json_string(in->name));
+	if (in->region_code)
+		json_object_set_new(detail, "region_code", json_string(in->region_code));
+	if (in->phone)
+		json_object_set_new(detail, "phone_changed", json_true());
+	for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
+		if (in->clear & optional[i].bit)
+			json_array_append_new(cleared, json_string(optional[i].name));
+	if (json_array_size(cleared))
+		json_object_set(detail, "cleared", cleared);
+	json_decref(cleared);
+	return detail;
+}
+
 sy_status registry_person_update(db *d, const struct principal *actor, int64_t id,
 				 const struct person_input *in, sy_err *err)
 {
@@ -494,25 +534,25 @@ sy_status registry_person_update(db *d, const struct principal *actor, int64_t i
 	if ((st = person_in_scope(d, actor, id, region, err)))
 		goto out;
 	time_now_iso(now);
-	if ((st = db_execp(d, SQL_PERSON_UPDATE,
-			   DB_ARGS(DB_I(id), DB_T(in->name), DB_T(in->phone), DB_T(in->region_code),
-				   DB_T(in->address), DB_T(in->household_region_code),
-				   DB_T(in->household_address), DB_I(in->has_coords ? 1 : 0),
-				   DB_D(in->lat), DB_D(in->lon), DB_T(now)),
-			   NULL, err)))
+	const db_val args[] = {
+		DB_I(id), DB_T(in->name), DB_T(in->region_code),
+		opt_flag(in, in->phone, PF_PHONE), opt_text(in, in->phone, PF_PHONE),
+		opt_flag(in, in->address, PF_ADDRESS), opt_text(in, in->address, PF_ADDRESS),
+		opt_flag(in, in->household_region_code, PF_HOUSEHOLD_REGION),
+		opt_text(in, in->household_region_code, PF_HOUSEHOLD_REGION),
+		opt_flag(in, in->household_address, PF_HOUSEHOLD_ADDRESS),
+		opt_text(in, in->household_address, PF_HOUSEHOLD_ADDRESS),
+		DB_I(in->has_coords || (in->clear & PF_COORDS) ? 1 : 0),
+		in->has_coords ? DB_D(in->lat) : DB_NULL, in->has_coords ? DB_D(in->lon) : DB_NULL,
+		DB_T(now),
+	};
+	if ((st = db_execp(d, SQL_PERSON_UPDATE, args, (int)(sizeof args / sizeof args[0]), NULL, err)))
 		goto out;
 	if (in->name && ((st = db_execp(d, SQL_GRAMS_DELETE, DB_ARGS(DB_I(id)), NULL, err)) ||
 			 (st = index_name(d, id, in->name, err))))
 		goto out;
-	json_t *detail = json_object();
-	if (in->name)
-		json_object_set_new(detail, "name", json_string(in->name));
-	if (in->region_code)
-		json_object_set_new(detail, "region_code", json_string(in->region_code));
-	if (in->phone)
-		json_object_set_new(detail, "phone_changed", json_true());
 	st = audit_person(d, actor, "person.update", id, in->region_code ? in->region_code : region,
-			  detail, err);
+			  update_detail(in), err);
 out:
 	return db_tx_finish(d, own, st, err);
 }
@@ -900,6 +940,83 @@ out:
 	return db_tx_finish(d, own, st, err);
 }
 
+sy_status registry_category_delete(db *d, const struct principal *actor, int64_t person_id,
+				   int64_t category_id, const char *reason, sy_err *err)
+{
+	char region[REGION_CODE_MAX];
+	db_rows *r = NULL;
+	json_t *detail = NULL;
+	bool own;
+	sy_status st;
+	if ((st = check_text(reason, "reason", REASON_MAX, false, err)))
+		return st;
+	if ((st = db_tx_join(d, &own, err)))
+		return st;
+	if ((st = person_in_scope(d, actor, person_id, region, err)) ||
+	    (st = db_query(d, SQL_CATEGORY_GET, DB_ARGS(DB_I(person_id), DB_I(category_id)), &r, err)))
+		goto out;
+	if (!db_next(r)) {
+		st = sy_failf(err, SY_ENOTFOUND, "category_not_found", NULL, "该类别记录不存在", "no such category entry");
+		goto out;
+	}
+	/* what was removed, so the audit log can tell what the entry said */
+	detail = json_pack("{s:I, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}", "category_id", (json_int_t)category_id,
+			   "category", db_text(r, 0), "start_date", db_text(r, 1), "end_date", db_text(r, 2),
+			   "disability_grade", db_isnull(r, 3) ? json_null() : json_integer(db_int(r, 3)),
+			   "disability_cause", db_text(r, 4), "note", db_text(r, 5), "reason", reason);
+	db_rows_free(r);
+	r = NULL;
+	if ((st = db_execp(d, SQL_CATEGORY_DELETE, DB_ARGS(DB_I(person_id), DB_I(category_id)), NULL, err)))
+		goto out;
+	st = audit_person(d, actor, "person.category_delete", person_id, region, detail, err);
+	detail = NULL; /* audit_person released it */
+out:
+	json_decref(detail);
+	db_rows_free(r);
+	return db_tx_finish(d, own, st, err);
+}
+
+sy_status registry_family_unlink(db *d, const struct principal *actor, int64_t person_id,
+				 int64_t link_id, const char *reason, sy_err *err)
+{
+	char region[REGION_CODE_MAX];
+	db_rows *r = NULL;
+	json_t *detail = NULL;
+	int64_t other;
+	bool own;
+	sy_status st;
+	if ((st = check_text(reason, "reason", REASON_MAX, false, err)))
+		return st;
+	if ((st = db_tx_join(d, &own, err)))
+		return st;
+	if ((st = person_in_scope(d, actor, person_id, region, err)) ||
+	    (st = db_query(d, SQL_FAMILY_GET, DB_ARGS(DB_I(person_id), DB_I(link_id)), &r, err)))
+		goto out;
+	if (!db_next(r)) {
+		st = sy_failf(err, SY_ENOTFOUND, "link_not_found", NULL, "该亲属关系不存在", "no such family link");
+		goto out;
+	}
+	other = db_int(r, 0);
+	detail = json_pack("{s:I, s:I, s:I, s:s?, s:b, s:s?}", "link_id", (json_int_t)link_id,
+			   "person_id", (json_int_t)db_int(r, 1), "relative_id", (json_int_t)db_int(r, 2),
+			   "relation", db_text(r, 3), "supported", (int)db_bool(r, 4), "reason", reason);
+	db_rows_free(r);
+	r = NULL;
+	/* As when linking: an officer changes links between people of their own region only. */
+	if ((st = person_in_scope(d, actor, other, NULL, err)) == SY_ENOTFOUND)
+		st = sy_failf(err, SY_EFORBIDDEN, "region_out_of_scope", NULL,
+			      "该亲属不在您的管辖范围内，须由其所在地经办人员或管理员解除",
+			      "the relative is outside your region: their region's officer or an admin may remove this link");
+	if (st || (st = db_execp(d, SQL_FAMILY_DELETE, DB_ARGS(DB_I(link_id)), NULL, err)))
+		goto out;
+	st = audit_person(d, actor, "person.family_unlink", person_id, region, detail, err);
+	detail = NULL; /* audit_person released it */
+out:
+	json_decref(detail);
+	db_rows_free(r);
+	return db_tx_finish(d, own, st, err);
+}
+
 static bool in_list(const char *s, const char *const *list)
 {
 	for (; s && *list; list++)
@@ -964,6 +1081,26 @@ static sy_status check_service(const struct service_input *in, sy_err *err)
 	return SY_OK;
 }
 
+static sy_status insert_awards(db *d, int64_t sid, const struct service_input *in, sy_err *err)
+{
+	sy_status st = SY_OK;
+	for (int i = 0; !st && i < in->nawards; i++)
+		st = db_execp(d, SQL_AWARD_INSERT,
+			      DB_ARGS(DB_I(sid), DB_T(in->awards[i].level), DB_I(in->awards[i].wartime ? 1 : 0),
+				      DB_T(in->awards[i].date)), NULL, err);
+	return st;
+}
+
+static sy_status insert_periods(db *d, int64_t sid, const struct service_input *in, sy_err *err)
+{
+	sy_status st = SY_OK;
+	for (int i = 0; !st && i < in->nperiods; i++)
+		st = db_execp(d, SQL_PERIOD_INSERT,
+			      DB_ARGS(DB_I(sid), DB_T(in->periods[i].kind), DB_T(in->periods[i].start_date),
+				      DB_T(in->periods[i].end_date)), NULL, err);
+	return st;
+}
+
 sy_status registry_service_add(db *d, const struct principal *actor, int64_t person_id,
 			       const struct service_input *in, int64_t *id, sy_err *err)
 {
@@ -983,18 +1120,170 @@ sy_status registry_service_add(db *d, const struct principal *actor, int64_t per
 				       in->disability_grade ? DB_I(in->disability_grade) : DB_NULL,
 				       DB_T(in->disability_cause), DB_T(now)), id, err)))
 		goto out;
-	for (int i = 0; i < in->nawards; i++)
-		if ((st = db_execp(d, SQL_AWARD_INSERT,
-				   DB_ARGS(DB_I(*id), DB_T(in->awards[i].level), DB_I(in->awards[i].wartime ? 1 : 0),
-					   DB_T(in->awards[i].date)), NULL, err)))
-			goto out;
-	for (int i = 0; i < in->nperiods; i++)
-		if ((st = db_execp(d, SQL_PERIOD_INSERT,
-				   DB_ARGS(DB_I(*id), DB_T(in->periods[i].kind), DB_T(in->periods[i].start_date),
-					   DB_T(in->periods[i].end_date)), NULL, err)))
-			goto out;
+	if ((st = insert_awards(d, *id, in, err)) || (st = insert_periods(d, *id, in, err)))
+		goto out;
 	st = audit_person(d, actor, "person.service_add", person_id, region,
 			  json_pack("{s:I, s:s}", "service_id", (json_int_t)*id, "branch", in->branch), err);
+out:
+	return db_tx_finish(d, own, st, err);
+}
+
+/* The text of a stored service record, copied out of its row. */
+struct service_copy {
+	char branch[48], enlist[16], discharge[16], rank[64], exit_mode[48], cause[24];
+};
+
+static const char *keep(char *buf, size_t n, const char *s)
+{
+	if (!s)
+		return NULL;
+	snprintf(buf, n, "%s", s);
+	return buf;
+}
+
+static sy_status service_not_found(sy_err *err)
+{
+	return sy_failf(err, SY_ENOTFOUND, "service_not_found", NULL, "该服役记录不存在", "no such service record");
+}
+
+/* Record sid of person_id as stored (no awards or periods); SY_ENOTFOUND when it is not theirs. */
+static sy_status service_load(db *d, int64_t person_id, int64_t sid, struct service_copy *buf,
+			      struct service_input *out, sy_err *err)
+{
+	db_rows *r = NULL;
+	sy_status st = db_query(d, SQL_SERVICE_GET, DB_ARGS(DB_I(person_id), DB_I(sid)), &r, err);
+	if (st)
+		return st;
+	if (!db_next(r)) {
+		db_rows_free(r);
+		return service_not_found(err);
+	}
+	*out = (struct service_input){
+		.branch = keep(buf->branch, sizeof buf->branch, db_text(r, 0)),
+		.enlist_date = keep(buf->enlist, sizeof buf->enlist, db_text(r, 1)),
+		.discharge_date = keep(buf->discharge, sizeof buf->discharge, db_text(r, 2)),
+		.rank = keep(buf->rank, sizeof buf->rank, db_text(r, 3)),
+		.exit_mode = keep(buf->exit_mode, sizeof buf->exit_mode, db_text(r, 4)),
+		.disability_grade = (int)db_int(r, 5),
+		.disability_cause = keep(buf->cause, sizeof buf->cause, db_text(r, 6)),
+	};
+	db_rows_free(r);
+	return SY_OK;
+}
+
+/* The stored record with the members named in fields taken from in. */
+static void service_merge(struct service_input *rec, const struct service_input *in, unsigned fields)
+{
+	if (fields & SF_BRANCH)
+		rec->branch = in->branch;
+	if (fields & SF_ENLIST)
+		rec->enlist_date = in->enlist_date;
+	if (fields & SF_DISCHARGE)
+		rec->discharge_date = in->discharge_date;
+	if (fields & SF_RANK)
+		rec->rank = in->rank;
+	if (fields & SF_EXIT_MODE)
+		rec->exit_mode = in->exit_mode;
+	if (fields & SF_DISABILITY_GRADE)
+		rec->disability_grade = in->disability_grade;
+	if (fields & SF_DISABILITY_CAUSE)
+		rec->disability_cause = in->disability_cause;
+	/* lists not named keep what is stored; only a new list needs checking */
+	rec->awards = (fields & SF_AWARDS) ? in->awards : NULL;
+	rec->nawards = (fields & SF_AWARDS) ? in->nawards : 0;
+	rec->periods = (fields & SF_PERIODS) ? in->periods : NULL;
+	rec->nperiods = (fields & SF_PERIODS) ? in->nperiods : 0;
+}
+
+/* The names of the members in fields, for the audit row. */
+static json_t *service_fields_json(unsigned fields)
+{
+	_Static_assert(SF_PERIODS == 1u << 8, "names[] follows enum service_field");
+	static const char *const names[] = {"branch", "enlist_date", "discharge_date", "rank", "exit_mode",
+					    "disability_grade", "disability_cause", "awards", "periods"};
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (fields & (1u << i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+/* Write the merged record; the lists only when named. */
+static sy_status service_write(db *d, int64_t person_id, int64_t sid, const struct service_input *rec,
+			       unsigned fields, sy_err *err)
+{
+	char now[TIME_ISO_LEN];
+	sy_status st;
+	time_now_iso(now);
+	if ((st = db_execp(d, SQL_SERVICE_UPDATE,
+			   DB_ARGS(DB_I(person_id), DB_I(sid), DB_T(rec->branch), DB_T(rec->enlist_date),
+				   DB_T(rec->discharge_date), DB_T(rec->rank), DB_T(rec->exit_mode),
+				   rec->disability_grade ? DB_I(rec->disability_grade) : DB_NULL,
+				   DB_T(rec->disability_cause), DB_T(now)), NULL, err)))
+		return st;
+	if ((fields & SF_AWARDS) && ((st = db_execp(d, SQL_AWARDS_DELETE, DB_ARGS(DB_I(sid)), NULL, err)) ||
+				     (st = insert_awards(d, sid, rec, err))))
+		return st;
+	if ((fields & SF_PERIODS) && ((st = db_execp(d, SQL_PERIODS_DELETE, DB_ARGS(DB_I(sid)), NULL, err)) ||
+				      (st = insert_periods(d, sid, rec, err))))
+		return st;
+	return SY_OK;
+}
+
+sy_status registry_service_update(db *d, const struct principal *actor, int64_t person_id,
+				  int64_t service_id, const struct service_input *in, unsigned fields,
+				  sy_err *err)
+{
+	char region[REGION_CODE_MAX];
+	struct service_copy buf;
+	struct service_input rec;
+	bool own;
+	sy_status st;
+	if ((fields & SF_BRANCH) && !in->branch)
+		return sy_failf(err, SY_EINVAL, "required", "branch", "军种为必填项，不能清空",
+				"branch is required and cannot be cleared");
+	if ((fields & SF_ENLIST) && !in->enlist_date)
+		return sy_failf(err, SY_EINVAL, "required", "enlist_date", "入伍批准日期为必填项，不能清空",
+				"enlist_date is required and cannot be cleared");
+	if ((st = db_tx_join(d, &own, err)))
+		return st;
+	if ((st = person_in_scope(d, actor, person_id, region, err)) ||
+	    (st = service_load(d, person_id, service_id, &buf, &rec, err)))
+		goto out;
+	service_merge(&rec, in, fields);
+	if ((st = check_service(&rec, err)) || (st = service_write(d, person_id, service_id, &rec, fields, err)))
+		goto out;
+	st = audit_person(d, actor, "person.service_update", person_id, region,
+			  json_pack("{s:I, s:o}", "service_id", (json_int_t)service_id, "changed",
+				    service_fields_json(fields)), err);
+out:
+	return db_tx_finish(d, own, st, err);
+}
+
+sy_status registry_service_delete(db *d, const struct principal *actor, int64_t person_id,
+				  int64_t service_id, const char *reason, sy_err *err)
+{
+	char region[REGION_CODE_MAX];
+	struct service_copy buf;
+	struct service_input rec;
+	bool own;
+	sy_status st;
+	if ((st = check_text(reason, "reason", REASON_MAX, false, err)))
+		return st;
+	if ((st = db_tx_join(d, &own, err)))
+		return st;
+	if ((st = person_in_scope(d, actor, person_id, region, err)) ||
+	    (st = service_load(d, person_id, service_id, &buf, &rec, err)) ||
+	    (st = db_execp(d, SQL_AWARDS_DELETE, DB_ARGS(DB_I(service_id)), NULL, err)) ||
+	    (st = db_execp(d, SQL_PERIODS_DELETE, DB_ARGS(DB_I(service_id)), NULL, err)) ||
+	    (st = db_execp(d, SQL_SERVICE_DELETE, DB_ARGS(DB_I(person_id), DB_I(service_id)), NULL, err)))
+		goto out;
+	/* what was removed, so the audit log can tell what the record said */
+	st = audit_person(d, actor, "person.service_delete", person_id, region,
+			  json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "service_id", (json_int_t)service_id,
+				    "branch", rec.branch, "enlist_date", rec.enlist_date, "discharge_date",
+				    rec.discharge_date, "rank", rec.rank, "exit_mode", rec.exit_mode, "reason", reason),
+			  err);
 out:
 	return db_tx_finish(d, own, st, err);
 }

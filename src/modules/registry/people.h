@@ -27,6 +27,17 @@ const char *person_category_label(const char *code, bool english);
 /* The category a code or its Chinese label ("烈士遗属") names; NULL when none. */
 const char *person_category_parse(const char *s);
 
+/* The fields of a person a change may clear (person_input.clear). */
+enum person_field {
+	PF_NAME = 1 << 0,             /* required: never cleared */
+	PF_REGION = 1 << 1,           /* required: never cleared */
+	PF_PHONE = 1 << 2,
+	PF_ADDRESS = 1 << 3,
+	PF_HOUSEHOLD_REGION = 1 << 4,
+	PF_HOUSEHOLD_ADDRESS = 1 << 5,
+	PF_COORDS = 1 << 6,           /* lat and lon together */
+};
+
 struct person_input {
 	const char *id_number;   /* create only; validated by GB 11643 */
 	const char *name;
@@ -38,6 +49,7 @@ struct person_input {
 	bool has_coords;
 	double lat, lon;
 	const char *status;      /* create: default "normal" */
+	unsigned clear;          /* update only: PF_… fields to empty (NULL); required ones refused */
 };
 
 /* All region codes, loaded once, so a bulk import checks rows without a query each. */
@@ -74,7 +86,10 @@ sy_status registry_people_finish_bulk(db *d, const struct principal *actor, int6
 /* Create (validated, indexed, audited). Joins the caller's transaction. */
 sy_status registry_person_create(db *d, const struct principal *actor, const struct person_input *in,
 				 int64_t *id, sy_err *err);
-/* Update the non-NULL fields of in (id_number cannot change). */
+/*
+ * Update the non-NULL fields of in and empty those named in in->clear
+ * (id_number cannot change; name and region_code cannot be cleared).
+ */
 sy_status registry_person_update(db *d, const struct principal *actor, int64_t id,
 				 const struct person_input *in, sy_err *err);
 /* The id of the person with this 身份证号 in the actor's scope; SY_ENOTFOUND when none. */
@@ -108,11 +123,21 @@ sy_status registry_category_add(db *d, const struct principal *actor, int64_t pe
 				const struct category_input *in, int64_t *id, sy_err *err);
 sy_status registry_category_end(db *d, const struct principal *actor, int64_t person_id,
 				int64_t category_id, const char *end_date, sy_err *err);
+/* Remove an entry made by mistake (ending it on a date is registry_category_end). reason may be NULL. */
+sy_status registry_category_delete(db *d, const struct principal *actor, int64_t person_id,
+				   int64_t category_id, const char *reason, sy_err *err);
 
 /* relation: what relative is to person (spouse|parent|child|sibling). */
 sy_status registry_family_link(db *d, const struct principal *actor, int64_t person_id,
 			       int64_t relative_id, const char *relation, bool supported,
 			       int64_t *id, sy_err *err);
+/*
+ * Remove a family link of person_id (either side). The categories derived
+ * from it are computed when read, so they go with it. Both people must be in
+ * the actor's scope. reason may be NULL.
+ */
+sy_status registry_family_unlink(db *d, const struct principal *actor, int64_t person_id,
+				 int64_t link_id, const char *reason, sy_err *err);
 
 struct award_input {
 	const char *level; /* jiajiang | merit_3 | merit_2 | merit_1 | cmc_commendation | army_commendation */
@@ -138,6 +163,29 @@ struct service_input {
 };
 sy_status registry_service_add(db *d, const struct principal *actor, int64_t person_id,
 			       const struct service_input *in, int64_t *id, sy_err *err);
+/* The members of a service_input a change sets (registry_service_update's fields). */
+enum service_field {
+	SF_BRANCH = 1 << 0,           /* required: never cleared */
+	SF_ENLIST = 1 << 1,           /* required: never cleared */
+	SF_DISCHARGE = 1 << 2,
+	SF_RANK = 1 << 3,
+	SF_EXIT_MODE = 1 << 4,
+	SF_DISABILITY_GRADE = 1 << 5,
+	SF_DISABILITY_CAUSE = 1 << 6,
+	SF_AWARDS = 1 << 7,           /* the list is replaced */
+	SF_PERIODS = 1 << 8,          /* the list is replaced */
+};
+/*
+ * Change the members of a service record named in fields (a named member
+ * that is NULL or 0 is cleared); the others keep their stored values. The
+ * record that results is checked as registry_service_add checks a new one.
+ */
+sy_status registry_service_update(db *d, const struct principal *actor, int64_t person_id,
+				  int64_t service_id, const struct service_input *in, unsigned fields,
+				  sy_err *err);
+/* Remove a service record with its awards and periods. reason may be NULL. */
+sy_status registry_service_delete(db *d, const struct principal *actor, int64_t person_id,
+				  int64_t service_id, const char *reason, sy_err *err);
 
 enum people_sort { SORT_ID, SORT_NAME, SORT_BIRTH };
 struct people_filter {

@@ -1,6 +1,7 @@
 /*
  * people_routes.c - /api/v1/people: search and export, a person's page,
- * create and change, status, categories, family links, service history,
+ * create and change (null clears an optional field), status, categories,
+ * family links, service history (each removable when entered by mistake),
  * and unmasking with a reason.
  */
 #include <string.h>
@@ -138,20 +139,52 @@ static sy_status get_person(struct http_req *r, sy_err *err)
 	return st ? st : reply_person(r, 200, id, err);
 }
 
+/* A field a PATCH body names with null (or ""): to be emptied. */
+static bool nulled(const json_t *in, const char *key)
+{
+	const json_t *v = json_object_get(in, key);
+	return v && (json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0));
+}
+
+/* The fields a PATCH body clears (absent ones stay as they are). */
+static unsigned cleared_fields(const json_t *in)
+{
+	static const struct {
+		const char *key;
+		unsigned bit;
+	} keys[] = {
+		{"name", PF_NAME}, {"region_code", PF_REGION}, {"phone", PF_PHONE}, {"address", PF_ADDRESS},
+		{"household_region_code", PF_HOUSEHOLD_REGION}, {"household_address", PF_HOUSEHOLD_ADDRESS},
+	};
+	unsigned bits = 0;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (nulled(in, keys[i].key))
+			bits |= keys[i].bit;
+	/* coordinates go together: a null beside a number is refused by read_person_input */
+	const json_t *lat = json_object_get(in, "lat"), *lon = json_object_get(in, "lon");
+	if ((json_is_null(lat) || json_is_null(lon)) && !json_is_number(lat) && !json_is_number(lon))
+		bits |= PF_COORDS;
+	return bits;
+}
+
 static sy_status patch_person(struct http_req *r, sy_err *err)
 {
 	struct person_input in = {0};
 	int64_t id;
 	sy_status st;
-	if ((st = http_param_id(r, "id", &id, err)) || (st = read_person_input(r, &in, err)))
+	if ((st = http_param_id(r, "id", &id, err)))
 		return st;
-	if (in.id_number)
+	/* named at all, even as null: neither is changed here */
+	if (json_object_get(r->in, "id_number"))
 		return sy_failf(err, SY_EINVAL, "id_number_immutable", "id_number",
 				"身份证号不能修改；如有错误请注销后重新建档",
 				"the ID number cannot change; close the record and create a new one");
-	if (in.status)
+	if (json_object_get(r->in, "status"))
 		return sy_failf(err, SY_EINVAL, "use_status_route", "status", "状态变更请使用状态登记",
 				"change status through /status, which records the date");
+	if ((st = read_person_input(r, &in, err)))
+		return st;
+	in.clear = cleared_fields(r->in);
 	if ((st = registry_person_update(r->db, &r->who, id, &in, err)))
 		return st;
 	return reply_person(r, 200, id, err);
@@ -214,6 +247,36 @@ static sy_status post_person_category_end(struct http_req *r, sy_err *err)
 	if ((st = http_param_id(r, "id", &id, err)) || (st = http_param_id(r, "cid", &cid, err)) ||
 	    (st = http_in_str(r, "end_date", true, 10, &end, err)) ||
 	    (st = registry_category_end(r->db, &r->who, id, cid, end, err)))
+		return st;
+	return reply_person(r, 200, id, err);
+}
+
+/* The optional reason a removal gives, kept in its audit row. */
+static sy_status read_reason(struct http_req *r, const char **reason, sy_err *err)
+{
+	return http_in_str(r, "reason", false, REASON_MAX, reason, err);
+}
+
+static sy_status delete_person_category(struct http_req *r, sy_err *err)
+{
+	const char *reason;
+	int64_t id, cid;
+	sy_status st;
+	if ((st = http_param_id(r, "id", &id, err)) || (st = http_param_id(r, "cid", &cid, err)) ||
+	    (st = read_reason(r, &reason, err)) ||
+	    (st = registry_category_delete(r->db, &r->who, id, cid, reason, err)))
+		return st;
+	return reply_person(r, 200, id, err);
+}
+
+static sy_status delete_person_family(struct http_req *r, sy_err *err)
+{
+	const char *reason;
+	int64_t id, lid;
+	sy_status st;
+	if ((st = http_param_id(r, "id", &id, err)) || (st = http_param_id(r, "lid", &lid, err)) ||
+	    (st = read_reason(r, &reason, err)) ||
+	    (st = registry_family_unlink(r->db, &r->who, id, lid, reason, err)))
 		return st;
 	return reply_person(r, 200, id, err);
 }
@@ -281,31 +344,80 @@ static sy_status read_periods(struct http_req *r, struct period_input *p, int *n
 	return SY_OK;
 }
 
+/* A service record's fields from the body; required ones only when creating. */
+static sy_status read_service(struct http_req *r, bool creating, struct service_input *in,
+			      struct award_input *awards, struct period_input *periods, sy_err *err)
+{
+	int64_t grade = 0;
+	bool present;
+	sy_status st;
+	if ((st = http_in_str(r, "branch", creating, 32, &in->branch, err)) ||
+	    (st = http_in_str(r, "enlist_date", creating, 10, &in->enlist_date, err)) ||
+	    (st = http_in_str(r, "discharge_date", false, 10, &in->discharge_date, err)) ||
+	    (st = http_in_str(r, "rank", false, 40, &in->rank, err)) ||
+	    (st = http_in_str(r, "exit_mode", false, 32, &in->exit_mode, err)) ||
+	    (st = http_in_int(r, "disability_grade", false, 1, 10, &present, &grade, err)) ||
+	    (st = http_in_str(r, "disability_cause", false, 16, &in->disability_cause, err)) ||
+	    (st = read_awards(r, awards, &in->nawards, err)) ||
+	    (st = read_periods(r, periods, &in->nperiods, err)))
+		return st;
+	in->disability_grade = (int)grade;
+	in->awards = awards;
+	in->periods = periods;
+	return SY_OK;
+}
+
 static sy_status post_person_service(struct http_req *r, sy_err *err)
 {
 	struct service_input in = {0};
 	struct award_input awards[MAX_AWARDS];
 	struct period_input periods[MAX_PERIODS];
-	int64_t id, sid, grade = 0;
-	bool present;
+	int64_t id, sid;
 	sy_status st;
 	if ((st = http_param_id(r, "id", &id, err)) ||
-	    (st = http_in_str(r, "branch", true, 32, &in.branch, err)) ||
-	    (st = http_in_str(r, "enlist_date", true, 10, &in.enlist_date, err)) ||
-	    (st = http_in_str(r, "discharge_date", false, 10, &in.discharge_date, err)) ||
-	    (st = http_in_str(r, "rank", false, 40, &in.rank, err)) ||
-	    (st = http_in_str(r, "exit_mode", false, 32, &in.exit_mode, err)) ||
-	    (st = http_in_int(r, "disability_grade", false, 1, 10, &present, &grade, err)) ||
-	    (st = http_in_str(r, "disability_cause", false, 16, &in.disability_cause, err)) ||
-	    (st = read_awards(r, awards, &in.nawards, err)) ||
-	    (st = read_periods(r, periods, &in.nperiods, err)))
-		return st;
-	in.disability_grade = (int)grade;
-	in.awards = awards;
-	in.periods = periods;
-	if ((st = registry_service_add(r->db, &r->who, id, &in, &sid, err)))
+	    (st = read_service(r, true, &in, awards, periods, err)) ||
+	    (st = registry_service_add(r->db, &r->who, id, &in, &sid, err)))
 		return st;
 	return reply_person(r, 201, id, err);
+}
+
+/* The members a PATCH body names (null or "" included: those are cleared). */
+static unsigned service_fields(const json_t *in)
+{
+	static const char *const keys[] = {"branch", "enlist_date", "discharge_date", "rank", "exit_mode",
+					   "disability_grade", "disability_cause", "awards", "periods"};
+	_Static_assert(SF_PERIODS == 1u << 8, "keys[] follows enum service_field");
+	unsigned bits = 0;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (json_object_get(in, keys[i]))
+			bits |= 1u << i;
+	return bits;
+}
+
+static sy_status patch_person_service(struct http_req *r, sy_err *err)
+{
+	struct service_input in = {0};
+	struct award_input awards[MAX_AWARDS];
+	struct period_input periods[MAX_PERIODS];
+	int64_t id, sid;
+	sy_status st;
+	if ((st = http_param_id(r, "id", &id, err)) || (st = http_param_id(r, "sid", &sid, err)) ||
+	    (st = read_service(r, false, &in, awards, periods, err)) ||
+	    (st = registry_service_update(r->db, &r->who, id, sid, &in, service_fields(r->in), err)))
+		return st;
+	return reply_person(r, 200, id, err);
+}
+
+static sy_status delete_person_service(struct http_req *r, sy_err *err)
+{
+	const char *reason;
+	int64_t id, sid;
+	sy_status st;
+	if ((st = http_param_id(r, "id", &id, err)) || (st = http_param_id(r, "sid", &sid, err)) ||
+	    (st = read_reason(r, &reason, err)) ||
+	    (st = registry_service_delete(r->db, &r->who, id, sid, reason, err)))
+		return st;
+	return reply_person(r, 200, id, err);
 }
 
 const struct route people_routes[] = {
@@ -328,12 +440,25 @@ const struct route people_routes[] = {
 	 "Add a category the person holds", "{\"category\":\"veteran\",\"start_date\":\"2010-12-01\"}"},
 	{"POST", "/api/v1/people/{id}/categories/{cid}/end", post_person_category_end, STAFF_WRITE, 0,
 	 "End a category on a date", "{\"end_date\":\"2026-01-01\"}"},
+	{"DELETE", "/api/v1/people/{id}/categories/{cid}", delete_person_category, STAFF_WRITE, 0,
+	 "Delete a category entered by mistake (to stop one that held, end it); optional reason, audited",
+	 "{\"reason\":\"录入错误\"}"},
 	{"POST", "/api/v1/people/{id}/family", post_person_family, STAFF_WRITE, 0,
 	 "Link a relative (what the relative is to this person)",
 	 "{\"relative_id\":\"{relative}\",\"relation\":\"child\"}"},
+	{"DELETE", "/api/v1/people/{id}/family/{lid}", delete_person_family, STAFF_WRITE, 0,
+	 "Remove a family link (either side); the categories derived from it go with it. Optional reason, audited",
+	 "{\"reason\":\"关系登记错误\"}"},
 	{"POST", "/api/v1/people/{id}/service", post_person_service, STAFF_WRITE, 0,
 	 "Add a service record with awards and hardship/island periods",
 	 "{\"branch\":\"army\",\"enlist_date\":\"2008-12-01\",\"discharge_date\":\"2020-12-01\",\"rank\":\"上士\","
 	 "\"exit_mode\":\"placed\",\"awards\":[{\"level\":\"merit_3\",\"wartime\":false,\"date\":\"2015-08-01\"}]}"},
+	{"PATCH", "/api/v1/people/{id}/service/{sid}", patch_person_service, STAFF_WRITE, 0,
+	 "Change a service record: fields absent stay, null clears an optional one, awards/periods given replace"
+	 " the list; checked as when added",
+	 "{\"discharge_date\":\"2020-12-01\",\"exit_mode\":\"placed\",\"rank\":\"四级军士长\"}"},
+	{"DELETE", "/api/v1/people/{id}/service/{sid}", delete_person_service, STAFF_WRITE, 0,
+	 "Delete a service record with its awards and periods; optional reason, audited",
+	 "{\"reason\":\"重复录入\"}"},
 };
 const int people_routes_count = sizeof people_routes / sizeof people_routes[0];

@@ -42,7 +42,7 @@ struct fixture {
 	db *d;
 	char url[512];
 	struct demo_summary sum;
-	char people_digest[65], orgs_digest[65], users_digest[65];
+	char people_digest[65], orgs_digest[65], users_digest[65], families_digest[65];
 	char clash_id[19];
 };
 
@@ -115,6 +115,9 @@ static const char SQL_ORG_ROWS[] =
 	" FROM orgs ORDER BY id";
 static const char SQL_USER_ROWS[] =
 	"SELECT id, username, display_name, role, region_code, org_id, person_id FROM users ORDER BY id";
+static const char SQL_FAMILY_ROWS[] =
+	"SELECT l.person_id, l.relative_id, l.relation, p.death_kind, p.death_date FROM family_links l"
+	" JOIN people p ON p.id = l.person_id ORDER BY l.id";
 
 static int setup(void **state)
 {
@@ -132,6 +135,7 @@ static int setup(void **state)
 	digest(f->d, SQL_PEOPLE_ROWS, f->people_digest);
 	digest(f->d, SQL_ORG_ROWS, f->orgs_digest);
 	digest(f->d, SQL_USER_ROWS, f->users_digest);
+	digest(f->d, SQL_FAMILY_ROWS, f->families_digest);
 	static const char SQL_NTH[] = "SELECT id_number FROM people ORDER BY id LIMIT 1 OFFSET $1";
 	if (db_query(f->d, SQL_NTH, DB_ARGS(DB_I(CLASH_AT)), &r, &err))
 		return -1;
@@ -297,6 +301,104 @@ static void test_orgs(void **state)
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM orgs WHERE name = $1 AND type = 'hospital'",
 			       DB_ARGS(DB_T("沧州市人民医院退役军人医疗门诊"))),
 			 1);
+	/* Every association has members; only associations have them, and none is its own member. */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM orgs a WHERE a.type = 'association' AND NOT EXISTS"
+			       " (SELECT 1 FROM association_members m WHERE m.association_id = a.id)",
+			       DB_NOARGS),
+			 0);
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM association_members m JOIN orgs a ON a.id = m.association_id"
+			       " WHERE a.type <> 'association' OR m.member_id = m.association_id",
+			       DB_NOARGS),
+			 0);
+	/* The `merchant` login's shop is a member of 沧州市拥军优属促进会. */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM association_members m JOIN orgs a ON a.id = m.association_id"
+			       " JOIN orgs o ON o.id = m.member_id WHERE a.name = $1 AND o.name = $2",
+			       DB_ARGS(DB_T("沧州市拥军优属促进会"), DB_T("沧州华北商厦"))),
+			 1);
+	assert_true(count(f->d, "SELECT COUNT(*) FROM org_contacts", DB_NOARGS) >= 8);
+}
+
+/*
+ * Families: one person in eight is a relative linked to a serving member, a
+ * veteran or a martyr (deceased, death_kind martyr), never given the family
+ * category directly: 烈士遗属 and 军属 follow from the links.
+ */
+static void test_families(void **state)
+{
+	struct fixture *f = *state;
+	int64_t links = count(f->d, "SELECT COUNT(*) FROM family_links", DB_NOARGS);
+	assert_true(count(f->d,
+			  "SELECT COUNT(*) FROM people p WHERE EXISTS (SELECT 1 FROM family_links l"
+			  " WHERE l.person_id = p.id OR l.relative_id = p.id)",
+			  DB_NOARGS) >= PEOPLE / 8);
+	/* a few martyrs, each with relatives, and none of them a relative of another */
+	int64_t martyrs = count(f->d,
+				"SELECT COUNT(*) FROM people p WHERE p.status = 'deceased' AND p.death_kind = 'martyr'"
+				" AND p.death_date IS NOT NULL"
+				" AND EXISTS (SELECT 1 FROM family_links l WHERE l.person_id = p.id)",
+				DB_NOARGS);
+	assert_true(martyrs >= 2 && martyrs <= 5);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM people WHERE death_kind = 'martyr'", DB_NOARGS),
+			 martyrs);
+	/* their parents and children are linked, so the registry reads them as 烈士遗属 */
+	static const char SQL_MARTYR_RELATIVES[] =
+		"SELECT COUNT(*) FROM family_links l JOIN people m ON m.id = l.person_id"
+		" WHERE m.death_kind = 'martyr' AND l.relation = $1";
+	assert_true(count(f->d, SQL_MARTYR_RELATIVES, DB_ARGS(DB_T("parent"))) >= martyrs);
+	assert_true(count(f->d, SQL_MARTYR_RELATIVES, DB_ARGS(DB_T("child"))) >= 1);
+	/* a serving member's child (军人子女) and spouse (军属) */
+	static const char SQL_SERVING_RELATIVES[] =
+		"SELECT COUNT(*) FROM family_links l JOIN person_categories c ON c.person_id = l.person_id"
+		" WHERE c.category = 'active_duty' AND c.end_date IS NULL AND l.relation = $1";
+	assert_true(count(f->d, SQL_SERVING_RELATIVES, DB_ARGS(DB_T("child"))) >= 1);
+	assert_true(count(f->d, SQL_SERVING_RELATIVES, DB_ARGS(DB_T("spouse"))) >= 1);
+	/* and a veteran's */
+	assert_true(count(f->d,
+			  "SELECT COUNT(*) FROM family_links l JOIN person_categories c ON c.person_id = l.person_id"
+			  " WHERE c.category = 'veteran'",
+			  DB_NOARGS) >= 1);
+	/* family categories are never entered for the demo's relatives */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM person_categories WHERE category IN ('martyr_family',"
+			       " 'military_family', 'military_child', 'duty_family', 'illness_family')",
+			       DB_NOARGS),
+			 0);
+	/* spouses are of the other sex and live together; parents are older than their children */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM family_links l JOIN people a ON a.id = l.person_id"
+			       " JOIN people b ON b.id = l.relative_id WHERE l.relation = 'spouse'"
+			       " AND (a.sex = b.sex OR a.address <> b.address OR a.region_code <> b.region_code)",
+			       DB_NOARGS),
+			 0);
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM family_links l JOIN people a ON a.id = l.person_id"
+			       " JOIN people b ON b.id = l.relative_id WHERE"
+			       " (l.relation = 'child' AND b.birth_date < a.birth_date)"
+			       " OR (l.relation = 'parent' AND b.birth_date > a.birth_date)",
+			       DB_NOARGS),
+			 0);
+	/* every link is audited like any other (the demo loads through the registry) */
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.family_link'",
+			       DB_NOARGS),
+			 links);
+}
+
+/* Fewer than 50 people: no families, everyone drawn one by one. Needs a fresh database. */
+static void test_small_set_no_families(void **state)
+{
+	(void)state;
+	char url[512];
+	struct demo_summary sum;
+	sy_err err;
+	db *small = fresh_db(url);
+	assert_int_equal(demo_load(small, SEED, 20, &sum, &err), SY_OK);
+	assert_int_equal(sum.people, 20);
+	assert_int_equal(count(small, "SELECT COUNT(*) FROM people", DB_NOARGS), 20);
+	assert_int_equal(count(small, "SELECT COUNT(*) FROM family_links", DB_NOARGS), 0);
+	close_db(small, url);
 }
 
 /* The documented logins: username, password, role, region, scope. */
@@ -405,6 +507,8 @@ static void test_deterministic(void **state)
 	assert_string_equal(f->orgs_digest, digest_b);
 	digest(b, SQL_USER_ROWS, digest_b);
 	assert_string_equal(f->users_digest, digest_b);
+	digest(b, SQL_FAMILY_ROWS, digest_b);
+	assert_string_equal(f->families_digest, digest_b);
 	assert_memory_equal(&sum.logins, &f->sum.logins, sizeof sum.logins);
 	close_db(b, url);
 
@@ -478,7 +582,7 @@ static void test_rollback_and_default(void **state)
 
 int main(void)
 {
-	/* Order matters: the last two replace the shared database (struct fixture). */
+	/* Order matters: the last three replace the shared database (struct fixture). */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_people_valid),
@@ -487,9 +591,11 @@ int main(void)
 		cmocka_unit_test(test_logins),
 		cmocka_unit_test(test_passwords),
 		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_second_load_refused),
 		cmocka_unit_test(test_bad_people_count),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_small_set_no_families),
 		cmocka_unit_test(test_rollback_and_default),
 	};
 	return cmocka_run_group_tests_name("demo", tests, setup, teardown);

@@ -96,6 +96,7 @@ export function render(ctx) {
   mount(ctx.main,
     pageHeader(t('people.title'),
       exportMenu,
+      writer ? h('a', { class: 'btn write-action', id: 'people-import', href: '#/import?kind=people' }, t('people.import')) : null,
       writer ? h('button', { type: 'button', class: 'btn btn-primary write-action', id: 'person-create',
         onclick: () => createDialog(ctx) }, t('people.create')) : null),
     filterForm, results);
@@ -210,7 +211,8 @@ function createDialog(ctx) {
  * The fields of the create and edit forms. Inputs are named as the API names
  * its fields, so a server error with `field` lands under the right input.
  * collect() validates what the browser can and returns the body; in edit
- * mode only what changed (the phone only when a new one was typed).
+ * mode only what changed (the phone only when a new one was typed, or
+ * removed with its box), an emptied field as null, which clears it.
  */
 export function personFields({ mode, user, defaults: d, unmaskedPhone = null }) {
   const creating = mode === 'create';
@@ -220,6 +222,9 @@ export function personFields({ mode, user, defaults: d, unmaskedPhone = null }) 
   const name = text('name', 'person-name', { maxlength: '64', required: true, value: d.name || '' });
   const phone = h('input', { id: 'person-phone', name: 'phone', type: 'tel', maxlength: '20', autocomplete: 'off',
     value: creating ? '' : unmaskedPhone || '', placeholder: !creating && !unmaskedPhone ? d.phone || '' : '' });
+  // The masked number is not in the input, so removing it is said with a box.
+  const clearPhone = !creating && d.phone ? h('input', { id: 'person-phone-clear', type: 'checkbox',
+    onchange: () => { phone.disabled = clearPhone.checked; } }) : null;
   const region = select({ id: 'person-region', name: 'region_code', required: true },
     [{ value: d.region_code || '', label: d.region_name || d.region_code || t('people.region_choose') }], d.region_code || '');
   // An officer registers people of their own area; a leaf area is the natural default.
@@ -245,6 +250,8 @@ export function personFields({ mode, user, defaults: d, unmaskedPhone = null }) 
     field(t('people.field.name'), name),
     field(t('people.field.phone'), phone,
       creating || unmaskedPhone ? t('people.hint.phone') : t('people.hint.phone_keep', { phone: d.phone || t('common.none') })),
+    clearPhone ? h('div', { class: 'field field-check' }, clearPhone,
+      h('label', { for: clearPhone.id }, t('people.field.clear_phone'))) : null,
     h('div', { class: 'form-row' },
       field(t('people.field.region'), region),
       field(t('people.field.address'), address)),
@@ -287,15 +294,16 @@ export function personFields({ mode, user, defaults: d, unmaskedPhone = null }) 
       for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
       return body;
     }
-    // Edit: send only what changed, so a colleague's change to another field is not overwritten.
+    // Edit: send only what changed, so a colleague's change to another field is not overwritten;
+    // an emptied field goes as null, which clears it (name and region were required above).
     for (const [k, v] of Object.entries(next)) {
-      if ((v ?? null) === (d[k] ?? null)) continue;
-      // The API treats an empty value as "unchanged": say so rather than appear to save.
-      if (v === null) throw fieldError(k, t('people.cannot_clear'));
-      body[k] = v;
+      if ((v ?? null) !== (d[k] ?? null)) body[k] = v;
     }
-    if (ph && ph !== unmaskedPhone) body.phone = ph;
+    if (clearPhone && clearPhone.checked) body.phone = null;
+    else if (ph && ph !== unmaskedPhone) body.phone = ph;
+    else if (!ph && unmaskedPhone) body.phone = null; // the full number was shown and emptied
     if (la && (Number(la) !== d.lat || Number(lo) !== d.lon)) { body.lat = Number(la); body.lon = Number(lo); }
+    if (!la && d.lat !== null && d.lat !== undefined) { body.lat = null; body.lon = null; }
     return body;
   }
 

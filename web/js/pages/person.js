@@ -1,13 +1,14 @@
 // A person's page: header (masked ID with audited "show full"), details,
 // categories and why they hold them, family links, service history, status
 // history; and the sections later modules fill (cards, services, cases).
-// Admin and officer change things here; auditors and the person read only.
+// Admin and officer change things here (and remove what was entered by
+// mistake, after a confirmation); auditors and the person read only.
 import { h, mount, select } from '../dom.js';
 import { t, fmtTime } from '../i18n.js';
-import { get, post, patch } from '../api.js';
+import { get, post, patch, del } from '../api.js';
 import { REGISTRY_WRITERS, STAFF } from '../nav.js';
 import { personPicker } from '../lookups.js';
-import { toast, loading, errorState, field, fieldError, openDialog, dataTable } from '../ui.js';
+import { toast, loading, errorState, field, fieldError, openDialog, confirmDialog, dataTable, section } from '../ui.js';
 import {
   STATUSES, BARRING, CATEGORIES, statusBadge, statusLabel, sexLabel, categoryLabel, ageFrom, today, personFields,
 } from './people.js';
@@ -87,6 +88,24 @@ export function render(ctx) {
     h('button', { type: 'button', class: 'btn btn-small write-action', id: btnId,
       onclick: () => { returnFocus = btnId; onclick(); } }, label);
 
+  /**
+   * Asks first; then DELETE, which answers with the page. Focus goes back to
+   * the section's add button, since the removed row's buttons are gone.
+   */
+  async function removeAfterConfirm(message, okLabel, path, done, focusId) {
+    if (!(await confirmDialog(message, { okLabel }))) return;
+    try {
+      const p = await del(path);
+      if (!ctx.alive()) return;
+      returnFocus = focusId;
+      show(p);
+      toast(done, 'ok');
+    } catch (err) {
+      if (err.status !== 401) toast(err.message);
+    }
+  }
+  const personPath = (...parts) => ['/people', id, ...parts].map((x, i) => (i ? encodeURIComponent(x) : x)).join('/');
+
   const backLink = () => h('p', { class: 'back-link' }, h('a', { href: '#/people', id: 'person-back' }, t('person.back')));
 
   function header(p) {
@@ -148,9 +167,15 @@ export function render(ctx) {
       { label: t('person.cat.col.state'), cell: c => (c.end_date && c.end_date <= today()
         ? h('span', { class: 'badge badge-off' }, t('person.cat.ended'))
         : h('span', { class: 'badge badge-on' }, t('person.cat.active'))) },
-      writer ? { label: t('common.actions'), class: 'actions', cell: c => (!c.derived && !c.end_date
-        ? h('button', { type: 'button', class: 'btn btn-small write-action', dataset: { action: 'end-category', id: c.id },
-          onclick: () => endCategoryDialog(c) }, t('person.cat.end')) : null) } : null,
+      // Derived categories follow from a family link: removed there, not here.
+      writer ? { label: t('common.actions'), class: 'actions', cell: c => (c.derived ? null : [
+        !c.end_date ? h('button', { type: 'button', class: 'btn btn-small write-action', dataset: { action: 'end-category', id: c.id },
+          onclick: () => endCategoryDialog(c) }, t('person.cat.end')) : null,
+        ' ',
+        h('button', { type: 'button', class: 'btn btn-small btn-danger-outline write-action', dataset: { action: 'delete-category', id: c.id },
+          onclick: () => removeAfterConfirm(t('person.cat.delete_confirm', { category: categoryLabel(c.category, c) }),
+            t('person.cat.delete'), personPath('categories', c.id), t('person.cat.deleted'), 'category-add') }, t('person.cat.delete')),
+      ]) } : null,
     ].filter(Boolean), cats, { id: 'categories-table', caption: t('person.sec.categories') });
   }
 
@@ -247,7 +272,13 @@ export function render(ctx) {
       { label: t('person.fam.col.relation'), cell: f => t(`people.relation.${f.relation}`, null, f.relation) },
       { label: t('people.col.status'), cell: f => [statusBadge(f.status),
         f.death_kind ? [' ', h('span', { class: 'badge badge-honour' }, t(`person.death_kind.${f.death_kind}`, null, f.death_kind))] : null] },
-    ], fam, { id: 'family-table', caption: t('person.sec.family') });
+      writer ? { label: t('common.actions'), class: 'actions', cell: f => h('button', {
+        type: 'button', class: 'btn btn-small btn-danger-outline write-action', dataset: { action: 'remove-link', id: f.link_id },
+        onclick: () => removeAfterConfirm(
+          t('person.fam.remove_confirm', { name: f.name, relation: t(`people.relation.${f.relation}`, null, f.relation) }),
+          t('person.fam.remove'), personPath('family', f.link_id), t('person.fam.removed'), 'family-add'),
+      }, t('person.fam.remove')) } : null,
+    ].filter(Boolean), fam, { id: 'family-table', caption: t('person.sec.family') });
   }
 
   function familyDialog() {
@@ -307,22 +338,36 @@ export function render(ctx) {
           h('div', null, h('h4', null, t('person.svc.periods')),
             (s.periods || []).length ? h('ul', { class: 'plain-list' }, s.periods.map(pd => h('li', null,
               t(`people.period.${pd.kind}`, null, pd.kind), ' · ', span(pd.start_date, pd.end_date))))
-              : h('p', { class: 'hint' }, t('person.svc.none')))))));
+              : h('p', { class: 'hint' }, t('person.svc.none')))),
+        writer ? h('div', { class: 'service-actions' },
+          h('button', { type: 'button', class: 'btn btn-small write-action', id: `service-edit-${s.id}`,
+            dataset: { action: 'edit-service', id: s.id }, onclick: () => { returnFocus = `service-edit-${s.id}`; serviceDialog(s); } },
+          t('person.svc.edit')),
+          h('button', { type: 'button', class: 'btn btn-small btn-danger-outline write-action', dataset: { action: 'delete-service', id: s.id },
+            onclick: () => removeAfterConfirm(
+              t('person.svc.delete_confirm', { branch: t(`people.branch.${s.branch}`, null, s.branch),
+                span: span(s.enlist_date, s.discharge_date || t('person.svc.serving')) }),
+              t('person.svc.delete'), personPath('service', s.id), t('person.svc.deleted'), 'service-add') },
+          t('person.svc.delete'))) : null)));
   }
 
-  function serviceDialog() {
+  /** Add a service record, or (given one) edit it: then only what changed is sent, an emptied field as null. */
+  function serviceDialog(rec = null) {
     const max = today();
+    const v = rec || {};
     const branch = select({ id: 'service-branch', name: 'branch' },
-      [{ value: '', label: t('person.choose') }, ...opts(BRANCHES, 'people.branch')]);
-    const enlist = h('input', { id: 'service-enlist', name: 'enlist_date', type: 'date', max, required: true });
-    const discharge = h('input', { id: 'service-discharge', name: 'discharge_date', type: 'date', max });
-    const rank = h('input', { id: 'service-rank', name: 'rank', type: 'text', maxlength: '40', placeholder: t('person.svc.rank_placeholder') });
+      [{ value: '', label: t('person.choose') }, ...opts(BRANCHES, 'people.branch')], v.branch || '');
+    const enlist = h('input', { id: 'service-enlist', name: 'enlist_date', type: 'date', max, required: true, value: v.enlist_date || '' });
+    const discharge = h('input', { id: 'service-discharge', name: 'discharge_date', type: 'date', max, value: v.discharge_date || '' });
+    const rank = h('input', { id: 'service-rank', name: 'rank', type: 'text', maxlength: '40', placeholder: t('person.svc.rank_placeholder'),
+      value: v.rank || '' });
     const exitMode = select({ id: 'service-exit-mode', name: 'exit_mode' },
-      [{ value: '', label: t('person.svc.exit_none') }, ...opts(EXIT_MODES, 'people.exit')]);
+      [{ value: '', label: t('person.svc.exit_none') }, ...opts(EXIT_MODES, 'people.exit')], v.exit_mode || '');
     const grade = select({ id: 'service-grade', name: 'disability_grade' },
-      [{ value: '', label: t('person.svc.no_disability') }, ...GRADES.map(n => ({ value: n, label: t('person.grade', { n }) }))]);
+      [{ value: '', label: t('person.svc.no_disability') }, ...GRADES.map(n => ({ value: n, label: t('person.grade', { n }) }))],
+      v.disability_grade ? String(v.disability_grade) : '');
     const cause = select({ id: 'service-cause', name: 'disability_cause' },
-      [{ value: '', label: t('person.choose') }, ...opts(CAUSES, 'people.cause')]);
+      [{ value: '', label: t('person.choose') }, ...opts(CAUSES, 'people.cause')], v.disability_cause || '');
 
     const awardRows = [];
     const periodRows = [];
@@ -335,13 +380,14 @@ export function render(ctx) {
     };
 
     // Rows carry no `name`: the fieldset is what a server error about awards/periods points at.
-    function addAward() {
+    function addAward(a = null) {
       if (!awardRows.length) awardList.replaceChildren();
       const n = awardRows.length + 1;
       const row = {
-        level: select({ 'aria-label': t('person.svc.award_level'), class: 'award-level' }, opts(AWARD_LEVELS, 'people.award')),
-        wartime: h('input', { type: 'checkbox', class: 'award-wartime', id: `award-wartime-${Date.now()}-${n}` }),
-        date: h('input', { type: 'date', max, 'aria-label': t('person.svc.award_date'), class: 'award-date' }),
+        level: select({ 'aria-label': t('person.svc.award_level'), class: 'award-level' }, opts(AWARD_LEVELS, 'people.award'),
+          a ? a.level : undefined),
+        wartime: h('input', { type: 'checkbox', class: 'award-wartime', id: `award-wartime-${Date.now()}-${n}`, checked: !!(a && a.wartime) }),
+        date: h('input', { type: 'date', max, 'aria-label': t('person.svc.award_date'), class: 'award-date', value: (a && a.date) || '' }),
       };
       row.el = h('div', { class: 'dyn-row' }, row.level,
         h('span', { class: 'field-check' }, row.wartime, h('label', { for: row.wartime.id }, t('person.svc.wartime'))),
@@ -351,14 +397,15 @@ export function render(ctx) {
         } }, t('person.svc.remove')));
       awardRows.push(row);
       awardList.appendChild(row.el);
-      row.level.focus();
+      if (!a) row.level.focus();
     }
-    function addPeriod() {
+    function addPeriod(pd = null) {
       if (!periodRows.length) periodList.replaceChildren();
       const row = {
-        kind: select({ 'aria-label': t('person.svc.period_kind'), class: 'period-kind' }, opts(PERIOD_KINDS, 'people.period')),
-        start: h('input', { type: 'date', max, 'aria-label': t('person.svc.period_start'), class: 'period-start' }),
-        end: h('input', { type: 'date', max, 'aria-label': t('person.svc.period_end'), class: 'period-end' }),
+        kind: select({ 'aria-label': t('person.svc.period_kind'), class: 'period-kind' }, opts(PERIOD_KINDS, 'people.period'),
+          pd ? pd.kind : undefined),
+        start: h('input', { type: 'date', max, 'aria-label': t('person.svc.period_start'), class: 'period-start', value: (pd && pd.start_date) || '' }),
+        end: h('input', { type: 'date', max, 'aria-label': t('person.svc.period_end'), class: 'period-end', value: (pd && pd.end_date) || '' }),
       };
       row.el = h('div', { class: 'dyn-row' }, row.kind, row.start, h('span', { class: 'dyn-sep' }, '–'), row.end,
         h('button', { type: 'button', class: 'btn btn-small', onclick: () => {
@@ -366,22 +413,24 @@ export function render(ctx) {
         } }, t('person.svc.remove')));
       periodRows.push(row);
       periodList.appendChild(row.el);
-      row.kind.focus();
+      if (!pd) row.kind.focus();
     }
+    (v.awards || []).forEach(addAward);
+    (v.periods || []).forEach(addPeriod);
     refreshEmpty();
 
     openDialog({
       id: 'service-dialog',
-      title: t('person.svc.form_title'),
+      title: t(rec ? 'person.svc.edit_title' : 'person.svc.form_title'),
       body: [
         h('div', { class: 'form-row' }, field(t('person.svc.branch'), branch), field(t('person.svc.rank'), rank)),
         h('div', { class: 'form-row' }, field(t('person.svc.enlist'), enlist), field(t('person.svc.discharge'), discharge)),
         field(t('person.svc.exit_mode'), exitMode),
         h('div', { class: 'form-row' }, field(t('person.svc.disability_grade'), grade), field(t('person.cat.field.cause'), cause)),
         h('fieldset', { name: 'awards', class: 'dyn-fieldset' }, h('legend', null, t('person.svc.awards')), awardList,
-          h('button', { type: 'button', class: 'btn btn-small', id: 'service-award-add', onclick: addAward }, `+ ${t('person.svc.award_add')}`)),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'service-award-add', onclick: () => addAward() }, `+ ${t('person.svc.award_add')}`)),
         h('fieldset', { name: 'periods', class: 'dyn-fieldset' }, h('legend', null, t('person.svc.periods')), periodList,
-          h('button', { type: 'button', class: 'btn btn-small', id: 'service-period-add', onclick: addPeriod }, `+ ${t('person.svc.period_add')}`)),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'service-period-add', onclick: () => addPeriod() }, `+ ${t('person.svc.period_add')}`)),
       ],
       onSubmit: async () => {
         if (!branch.value) throw fieldError('branch', t('common.required'));
@@ -400,8 +449,20 @@ export function render(ctx) {
           if (!r.start.value || !r.end.value) throw fieldError('periods', t('person.svc.period_dates'));
         }
         body.periods = periodRows.map(r => ({ kind: r.kind.value, start_date: r.start.value, end_date: r.end.value }));
-        show(await post(`/people/${encodeURIComponent(id)}/service`, body));
-        toast(t('person.svc.added'), 'ok');
+        if (!rec) {
+          show(await post(`/people/${encodeURIComponent(id)}/service`, body));
+          toast(t('person.svc.added'), 'ok');
+          return;
+        }
+        // Edit: every field as it now stands (emptied → null), sent only where it differs from the record.
+        const next = { discharge_date: null, rank: null, exit_mode: null, disability_grade: null, disability_cause: null, ...body };
+        const changed = {};
+        for (const [k, val] of Object.entries(next)) {
+          if (JSON.stringify(val) !== JSON.stringify(rec[k] ?? (Array.isArray(val) ? [] : null))) changed[k] = val;
+        }
+        if (!Object.keys(changed).length) return;
+        show(await patch(personPath('service', rec.id), changed));
+        toast(t('person.svc.saved'), 'ok');
       },
     });
   }
@@ -467,7 +528,7 @@ export function render(ctx) {
         const body = f.collect();
         if (!Object.keys(body).length) return;
         const saved = await patch(`/people/${encodeURIComponent(id)}`, body);
-        if (body.phone && unmasked) unmasked = { ...unmasked, phone: body.phone };
+        if ('phone' in body && unmasked) unmasked = { ...unmasked, phone: body.phone };
         show(saved);
         toast(t('people.saved'), 'ok');
       },
@@ -495,10 +556,4 @@ export function render(ctx) {
 
   load();
   return null;
-}
-
-function section(key, title, action, body) {
-  return h('section', { class: 'panel person-section', id: `sec-${key}`, 'aria-labelledby': `sec-${key}-title` },
-    h('div', { class: 'section-head' }, h('h2', { id: `sec-${key}-title` }, title), action),
-    body);
 }
