@@ -136,6 +136,22 @@ void db_rollback(db *d)
 	d->in_tx = false;
 }
 
+/* One savepoint deep is all callers need; its name is fixed. */
+sy_status db_savepoint(db *d, sy_err *err)
+{
+	return d->ops->exec(d->impl, "SAVEPOINT sy_part", err);
+}
+
+sy_status db_release_savepoint(db *d, sy_err *err)
+{
+	return d->ops->exec(d->impl, "RELEASE SAVEPOINT sy_part", err);
+}
+
+sy_status db_rollback_to_savepoint(db *d, sy_err *err)
+{
+	return d->ops->exec(d->impl, "ROLLBACK TO SAVEPOINT sy_part", err);
+}
+
 bool db_in_tx(const db *d)
 {
 	return d->in_tx;
@@ -167,6 +183,74 @@ void db_bulk_mode(db *d, bool on)
 bool db_ping(db *d)
 {
 	return d->ops->ping(d->impl);
+}
+
+struct db_saved_indexes {
+	struct db_saved_indexes *next;
+	char *name;
+	char *create; /* the statement that makes the index */
+};
+
+void db_saved_indexes_free(struct db_saved_indexes *saved)
+{
+	while (saved) {
+		struct db_saved_indexes *next = saved->next;
+		free(saved->name);
+		free(saved->create);
+		free(saved);
+		saved = next;
+	}
+}
+
+/* Keep one index's definition (and its name, to drop it). */
+static bool save_one(const char *name, const char *create, struct db_saved_indexes **saved)
+{
+	struct db_saved_indexes *s = calloc(1, sizeof *s);
+	if (!s || !(s->create = strdup(create)) || !(s->name = strdup(name))) {
+		if (s)
+			free(s->create);
+		free(s);
+		return false;
+	}
+	s->next = *saved;
+	*saved = s;
+	return true;
+}
+
+sy_status db_indexes_drop(db *d, const char *table, struct db_saved_indexes **saved, sy_err *err)
+{
+	db_rows *r = NULL;
+	*saved = NULL;
+	if (!d->in_tx)
+		return sy_failf(err, SY_EINTERNAL, "no_transaction", NULL, "内部错误：没有进行中的事务",
+				"internal error: indexes are dropped only inside a transaction");
+	/* Read the catalog to the end first: SQLite refuses DDL while a read of it is open. */
+	sy_status st = db_query(d, d->ops->secondary_indexes_sql, DB_ARGS(DB_T(table)), &r, err);
+	while (st == SY_OK && db_next(r))
+		if (!save_one(db_text(r, 0), db_text(r, 1), saved))
+			st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	db_rows_free(r);
+	for (struct db_saved_indexes *s = *saved; s && st == SY_OK; s = s->next) {
+		char drop[200];
+		if (strchr(s->name, '"') || snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", s->name) >= (int)sizeof drop)
+			st = sy_failf(err, SY_EINTERNAL, "database_error", NULL, "内部错误", "unexpected index name");
+		else
+			st = d->ops->exec(d->impl, drop, err);
+	}
+	if (st) {
+		db_saved_indexes_free(*saved);
+		*saved = NULL;
+	}
+	return st;
+}
+
+sy_status db_indexes_rebuild(db *d, struct db_saved_indexes *saved, sy_err *err)
+{
+	sy_status st = SY_OK;
+	for (struct db_saved_indexes *s = saved; s && st == SY_OK; s = s->next)
+		st = d->ops->exec(d->impl, s->create, err);
+	db_saved_indexes_free(saved);
+	return st;
 }
 
 sy_status db_backup(db *d, const char *url, const char *dest, sy_err *err)

@@ -100,6 +100,15 @@ sy_status db_begin(db *d, sy_err *err);
 sy_status db_commit(db *d, sy_err *err);
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
+/*
+ * A savepoint in the open transaction, so that one part of a larger write
+ * can fail and be undone alone (on PostgreSQL this also clears the failed
+ * state a statement error leaves). Not nested: release or roll back to it
+ * before making the next.
+ */
+sy_status db_savepoint(db *d, sy_err *err);
+sy_status db_release_savepoint(db *d, sy_err *err);
+sy_status db_rollback_to_savepoint(db *d, sy_err *err);
 
 /*
  * Join the caller's transaction or start one: for domain functions that are
@@ -136,5 +145,18 @@ void db_bulk_mode(db *d, bool on);
 
 /* Health: true when the connection answers. Reconnects PostgreSQL if needed. */
 bool db_ping(db *d);
+
+/*
+ * A bulk load into a table much smaller than the load is faster when the
+ * table's secondary indexes are built once at the end (sorted) than kept up
+ * row by row. Inside the caller's transaction: drop them (their definitions
+ * kept in *saved), load, then db_indexes_rebuild. A rollback restores them.
+ * PRIMARY KEY and UNIQUE indexes stay: they keep the data right.
+ */
+struct db_saved_indexes;
+sy_status db_indexes_drop(db *d, const char *table, struct db_saved_indexes **saved, sy_err *err);
+/* Create the saved indexes again and free saved (NULL does nothing). */
+sy_status db_indexes_rebuild(db *d, struct db_saved_indexes *saved, sy_err *err);
+void db_saved_indexes_free(struct db_saved_indexes *saved);
 
 #endif

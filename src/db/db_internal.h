@@ -46,6 +46,12 @@ struct db_ops {
 	const char *begin_sql;
 	/* What the portable DDL token @ID@ becomes: an auto-assigned primary key. */
 	const char *id_column;
+	/*
+	 * The secondary indexes of table $1 that a bulk load may drop and build
+	 * again: (name, the statement that creates it), those behind a primary
+	 * key or a UNIQUE constraint excluded.
+	 */
+	const char *secondary_indexes_sql;
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -330,7 +330,14 @@ static const struct db_rows_ops sq_rows_ops = {
 static void sq_bulk_mode(void *impl, bool on)
 {
 	struct sq *c = impl;
-	sqlite3_exec(c->h, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000", NULL, NULL, NULL);
+	/*
+	 * A bulk writer checks its references itself (the importer validates
+	 * every region; the index rows it derives point at rows it just wrote),
+	 * so the per-row foreign-key lookups are skipped. The pragma takes
+	 * effect outside a transaction, which is where callers switch.
+	 */
+	sqlite3_exec(c->h, on ? "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF"
+			      : "PRAGMA cache_size=-2000; PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 }
 
 static bool sq_ping(void *impl)
@@ -382,4 +389,7 @@ const struct db_ops db_sqlite_ops = {
 	.bulk_mode = sq_bulk_mode,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	/* sql is NULL for the automatic indexes of PRIMARY KEY and UNIQUE */
+	.secondary_indexes_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1"
+				 " AND sql IS NOT NULL ORDER BY name",
 };

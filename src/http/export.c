@@ -167,11 +167,13 @@ static sy_status to_xlsx(struct http_req *r, json_t *items, const struct export_
 		st = sy_failf(err, SY_EINTERNAL, "export_failed", NULL, "导出失败", "export failed");
 		goto out;
 	}
-	lxw_format *bold = workbook_add_format(wb);
+	lxw_format *bold = workbook_add_format(wb), *text = workbook_add_format(wb);
 	format_set_bold(bold);
+	/* Columns formatted as text: what someone types in later (a 身份证号) stays text, not a number. */
+	format_set_num_format(text, "@");
 	for (int c = 0; c < ncols; c++) {
 		worksheet_write_string(ws, 0, (lxw_col_t)c, r->lang == LANG_EN ? cols[c].en : cols[c].zh, bold);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, text);
 	}
 	size_t i;
 	json_t *item;
@@ -209,6 +211,19 @@ out:
 	return st;
 }
 
+sy_status http_send_export(struct http_req *r, enum export_format f, json_t *items,
+			   const struct export_column *cols, int ncols, const char *filename, sy_err *err)
+{
+	sy_status st = f == EXPORT_CSV ? to_csv(r, items, cols, ncols, err) : to_xlsx(r, items, cols, ncols, err);
+	json_decref(items);
+	if (st)
+		return st;
+	char *cd = arena_printf(r->a, "attachment; filename=\"%s.%s\"", filename,
+				f == EXPORT_CSV ? "csv" : "xlsx");
+	http_add_header(r, "Content-Disposition", cd);
+	return SY_OK;
+}
+
 sy_status http_send_list(struct http_req *r, json_t *items, int64_t next,
 			 const struct export_column *cols, int ncols, const char *filename,
 			 sy_err *err)
@@ -225,12 +240,5 @@ sy_status http_send_list(struct http_req *r, json_t *items, int64_t next,
 		http_json(r, 200, body);
 		return SY_OK;
 	}
-	st = f == EXPORT_CSV ? to_csv(r, items, cols, ncols, err) : to_xlsx(r, items, cols, ncols, err);
-	json_decref(items);
-	if (st)
-		return st;
-	char *cd = arena_printf(r->a, "attachment; filename=\"%s.%s\"", filename,
-				f == EXPORT_CSV ? "csv" : "xlsx");
-	http_add_header(r, "Content-Disposition", cd);
-	return SY_OK;
+	return http_send_export(r, f, items, cols, ncols, filename, err);
 }

@@ -170,6 +170,9 @@ sy_status http_export_format(struct http_req *r, enum export_format *f, sy_err *
  */
 sy_status http_list_params(struct http_req *r, enum export_format *f, int *limit, int64_t *cursor,
 			   sy_err *err);
+/* Send items (stolen) as a CSV or .xlsx file named filename (without extension). */
+sy_status http_send_export(struct http_req *r, enum export_format f, json_t *items,
+			   const struct export_column *cols, int ncols, const char *filename, sy_err *err);
 /* Send items (stolen) as JSON with next (0 = no more), or as the export asked for. */
 sy_status http_send_list(struct http_req *r, json_t *items, int64_t next,
 			 const struct export_column *cols, int ncols, const char *filename,

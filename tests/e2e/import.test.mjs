@@ -61,7 +61,8 @@ test('officer imports people: preview with one bad row, commit, the person is fo
     assert.equal(await page.locator('#import-kind').inputValue(), 'people');
     assert.deepEqual(await page.locator('#import-kind option').evaluateAll(os => os.map(o => o.value)),
       ['people', 'service', 'orgs']);
-    assert.equal(await page.locator('#import-template').getAttribute('href'), '/api/v1/imports/people/template');
+    assert.equal(await page.locator('#import-template').getAttribute('href'), '/api/v1/imports/people/template?format=xlsx');
+    assert.equal(await page.locator('#import-template-csv').getAttribute('href'), '/api/v1/imports/people/template?format=csv');
     const formats = await page.locator('#import-formats').textContent();
     for (const want of ['GBK', '.xlsx', '文本']) assert.ok(formats.includes(want), `the format note mentions ${want}`);
     assert.equal(await page.locator('#import-steps li[aria-current="step"]').getAttribute('data-step'), 'choose');

@@ -1,4 +1,4 @@
-/* cli.c - `shuangyong import people FILE`: the import without the browser. */
+/* cli.c - `shuangyong import people|service|orgs FILE`: the import without the browser. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +9,15 @@
 #include "lib/crypto.h"
 
 static const char IMPORT_USAGE[] =
-	"usage: shuangyong import people FILE [--dry-run] [--on-existing skip|update] [--rejected OUT.csv]\n"
-	"Imports people from CSV (UTF-8 with or without BOM, or GB18030/GBK) or .xlsx. Columns (Chinese or\n"
-	"English): 身份证号/id_number, 姓名/name, 居住地区代码/region_code (required); 电话/phone, 居住地址/address,\n"
-	"户籍地区代码, 户籍地址, 纬度/lat, 经度/lon, 人员类别/category. Valid rows are written in one transaction;\n"
-	"every problem is listed with its row and column; --rejected writes the bad rows to fix and re-import.\n"
-	"A person already registered (same 身份证号) is skipped unless --on-existing update. --dry-run: check only.\n"
+	"usage: shuangyong import people|service|orgs FILE [--dry-run] [--on-existing skip|update] [--rejected OUT.csv]\n"
+	"Imports from CSV (UTF-8 with or without BOM, or GB18030/GBK) or .xlsx; columns in Chinese or English:\n"
+	"  people:  身份证号, 姓名, 居住地区代码 (required); 电话, 居住地址, 户籍地区代码, 户籍地址, 纬度, 经度, 人员类别, 状态\n"
+	"  service: 身份证号 (of a registered person), 军种, 入伍批准日期 (required); 退役命令日期, 军衔, 退役方式,\n"
+	"           残疾等级, 致残原因, 奖励 (三等功:2012-08-01、嘉奖), 艰苦边远地区服役, 海岛服役 (2009-03-01至2012-02-28)\n"
+	"  orgs:    名称, 类型, 地区代码 (required); 地址, 纬度, 经度, 联系人, 联系电话\n"
+	"Valid rows are written in one transaction; every problem is listed with its row and column; --rejected\n"
+	"writes the bad rows to fix and re-import. A record already present (the same 身份证号; the same person\n"
+	"and 入伍批准日期; the same name, type and region) is skipped unless --on-existing update. --dry-run: check only.\n"
 	"Exit status: 0 all rows valid, 3 some rows rejected (the rest imported), 1 the file could not be imported.\n";
 
 static char *read_file(const char *path, size_t *len)
@@ -47,7 +50,8 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 	int rc = 0;
 	if (!cli_parse(c, argc, argv, flags, &a))
 		return 2;
-	if (a.help || a.npos != 2 || strcmp(a.pos[0], "people") != 0) {
+	const struct import_kind *kind = a.npos == 2 ? import_kind_find(a.pos[0]) : NULL;
+	if (a.help || !kind) {
 		fputs(IMPORT_USAGE, a.help ? c->out : c->err);
 		return a.help ? 0 : 2;
 	}
@@ -72,12 +76,12 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 	struct import_options opt = {.commit = !cli_has(&a, "dry-run"),
 				     .update_existing = mode && !strcmp(mode, "update"),
 				     .filename = a.pos[1], .digest = digest};
-	if (registry_import_people(d, &sys, buf, len, &opt, &rep, &err)) {
+	if (registry_import(d, &sys, kind, buf, len, &opt, &rep, &err)) {
 		fprintf(c->err, "error: %s (%s%s%s)\n", err.msg_en, err.code, err.field[0] ? ", column " : "", err.field);
 		rc = 1;
 		goto out;
 	}
-	fprintf(c->out, "%s: %zu rows, %zu valid, %zu invalid; %zu inserted, %zu updated, %zu skipped (already registered)%s\n",
+	fprintf(c->out, "%s: %zu rows, %zu valid, %zu invalid; %zu inserted, %zu updated, %zu skipped (already present)%s\n",
 		rep.format, rep.rows, rep.valid, rep.invalid, rep.inserted, rep.updated, rep.skipped,
 		opt.commit ? "" : " — dry run, nothing written");
 	size_t i;
@@ -104,6 +108,6 @@ out:
 }
 
 const struct cli_command registry_commands[] = {
-	{"import", "import people from CSV (UTF-8/GBK) or .xlsx", IMPORT_USAGE, cmd_import},
+	{"import", "import people, service records or organisations from CSV (UTF-8/GBK) or .xlsx", IMPORT_USAGE, cmd_import},
 };
 const int registry_commands_count = sizeof registry_commands / sizeof registry_commands[0];

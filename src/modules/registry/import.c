@@ -1,11 +1,13 @@
 /*
- * import.c - the people import. One pass over the file: each row is parsed
- * and validated in memory (regions and existing 身份证号 are loaded once, so a
- * million rows cost no per-row lookups), and with commit written at once
- * inside one transaction that either lands whole or not at all.
+ * import.c - what every import shares: one pass over the file, each row
+ * handed to the kind's callback with its cells by column; problems listed
+ * by row, column and reason; the rejected rows collected as a CSV to fix;
+ * with commit, the valid rows written in one transaction that lands whole
+ * or not at all, and one audit row for the import.
  */
 #include "import.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,73 +15,72 @@
 
 #include "db/audit.h"
 #include "lib/csv.h"
-#include "lib/idcard.h"
 #include "lib/strbuf.h"
-#include "lib/timeutil.h"
 #include "lib/xlsx_read.h"
-#include "people.h"
 
 static const char SQL_ALL_ID_NUMBERS[] = "SELECT id_number, id, region_code FROM people";
-static const char SQL_CATEGORY_INSERT_BULK[] =
-	"INSERT INTO person_categories (person_id, category, created_at, updated_at) VALUES ($1, $2, $3, $3)";
 
-/* The columns a file may have, under the names bureaus use. */
-enum col { C_ID, C_NAME, C_PHONE, C_REGION, C_ADDRESS, C_HREGION, C_HADDRESS, C_LAT, C_LON, C_CATEGORY, C_STATUS, NCOLS };
+static const struct import_kind *const kinds[] = {&import_people_kind, &import_service_kind, &import_orgs_kind};
 
-static const struct {
-	const char *field;
-	const char *names[6];
-} columns[NCOLS] = {
-	[C_ID] = {"id_number", {"身份证号", "身份证号码", "公民身份号码", "id_number"}},
-	[C_NAME] = {"name", {"姓名", "name"}},
-	[C_PHONE] = {"phone", {"电话", "手机", "手机号", "联系电话", "phone"}},
-	[C_REGION] = {"region_code", {"居住地区代码", "地区代码", "region_code"}},
-	[C_ADDRESS] = {"address", {"居住地址", "地址", "address"}},
-	[C_HREGION] = {"household_region_code", {"户籍地区代码", "household_region_code"}},
-	[C_HADDRESS] = {"household_address", {"户籍地址", "household_address"}},
-	[C_LAT] = {"lat", {"纬度", "lat"}},
-	[C_LON] = {"lon", {"经度", "lon"}},
-	[C_CATEGORY] = {"category", {"人员类别", "类别", "category"}},
-	[C_STATUS] = {"status", {"状态", "status"}},
-};
-
-/* 身份证号 → person id, for the people already registered (open addressing). */
-struct id_map {
-	struct id_slot {
-		char key[19];
-		int64_t id;
-		char region[REGION_CODE_MAX];
-	} *slot;
-	size_t cap, n;
-};
-
-static uint64_t hash_id(const char *s)
+const struct import_kind *import_kind_find(const char *name)
 {
-	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; name && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+sy_status import_out_of_memory(sy_err *e)
+{
+	return sy_failf(e, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+}
+
+/* ---- 身份证号 map ---- */
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	return h;
 }
 
-static struct id_slot *map_find(struct id_map *m, const char *key, bool insert)
+static uint64_t hash_id(const char *s)
 {
-	if (insert && (m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct id_slot *s = calloc(cap, sizeof *s);
-		if (!s)
-			return NULL;
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->slot[i].key[0])
-				continue;
-			size_t j = hash_id(m->slot[i].key) & (cap - 1);
-			while (s[j].key[0])
-				j = (j + 1) & (cap - 1);
-			s[j] = m->slot[i];
-		}
-		free(m->slot);
-		m->slot = s;
-		m->cap = cap;
+	return fnv1a(1469598103934665603ull, s);
+}
+
+void import_key(const char *const *parts, int n, char key[19])
+{
+	uint64_t h = 1469598103934665603ull;
+	for (int i = 0; i < n; i++)
+		h = fnv1a(fnv1a(h, parts[i] ? parts[i] : ""), "\x1f");
+	snprintf(key, 19, "%016" PRIx64, h);
+}
+
+static bool map_grow(struct id_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	struct id_slot *s = calloc(cap, sizeof *s);
+	if (!s)
+		return false;
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slot[i].key[0])
+			continue;
+		size_t j = hash_id(m->slot[i].key) & (cap - 1);
+		while (s[j].key[0])
+			j = (j + 1) & (cap - 1);
+		s[j] = m->slot[i];
 	}
+	free(m->slot);
+	m->slot = s;
+	m->cap = cap;
+	return true;
+}
+
+struct id_slot *import_map_find(struct id_map *m, const char *key, bool insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap && !map_grow(m))
+		return NULL;
 	if (!m->cap)
 		return NULL;
 	size_t j = hash_id(key) & (m->cap - 1);
@@ -95,14 +96,14 @@ static struct id_slot *map_find(struct id_map *m, const char *key, bool insert)
 	return &m->slot[j];
 }
 
-static sy_status load_existing(db *d, struct id_map *m, sy_err *err)
+sy_status import_map_load_people(db *d, struct id_map *m, sy_err *err)
 {
 	db_rows *r = NULL;
 	sy_status st = db_query(d, SQL_ALL_ID_NUMBERS, DB_NOARGS, &r, err);
 	while (st == SY_OK && db_next(r)) {
-		struct id_slot *s = map_find(m, db_text(r, 0), true);
+		struct id_slot *s = import_map_find(m, db_text(r, 0), true);
 		if (!s) {
-			st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+			st = import_out_of_memory(err);
 			break;
 		}
 		s->id = db_int(r, 1);
@@ -112,7 +113,100 @@ static sy_status load_existing(db *d, struct id_map *m, sy_err *err)
 	return st;
 }
 
-/* Either reader behind one interface. */
+void import_map_free(struct id_map *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- cell parsers the kinds share ---- */
+
+sy_status import_parse_number(const char *s, const char *field, double *out, sy_err *err)
+{
+	char *end;
+	*out = strtod(s, &end);
+	if (end == s || *end || *out != *out)
+		return sy_fail(err, SY_EINVAL, "invalid_number", field, "%s 须为数字", "%s must be a number", field);
+	return SY_OK;
+}
+
+sy_status import_parse_coords(const char *lat, const char *lon, bool *has, double *la, double *lo,
+			      sy_err *err)
+{
+	sy_status st;
+	*has = false;
+	if (!lat && !lon)
+		return SY_OK;
+	if (!lat || !lon)
+		return sy_failf(err, SY_EINVAL, "invalid_coordinates", lat ? "lon" : "lat",
+				"经纬度须同时填写", "lat and lon go together");
+	if ((st = import_parse_number(lat, "lat", la, err)) || (st = import_parse_number(lon, "lon", lo, err)))
+		return st;
+	*has = true;
+	return SY_OK;
+}
+
+/* Digits at s (at most max), as a number; how many were read in *n. */
+static int read_digits(const char **s, int max, int *n)
+{
+	int v = 0;
+	for (*n = 0; *n < max && isdigit((unsigned char)**s); (*n)++, (*s)++)
+		v = v * 10 + (**s - '0');
+	return v;
+}
+
+/* Skip one date separator: - / . or 年 月 (the UTF-8 bytes of each). */
+static bool skip_separator(const char **s)
+{
+	static const char *const seps[] = {"-", "/", ".", "年", "月"};
+	for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+		size_t n = strlen(seps[i]);
+		if (strncmp(*s, seps[i], n) == 0) {
+			*s += n;
+			return true;
+		}
+	}
+	return false;
+}
+
+sy_status import_parse_date(const char *s, const char *field, char out[11], sy_err *err)
+{
+	const char *p = s;
+	int n1, n2, n3;
+	int y = read_digits(&p, 4, &n1);
+	bool ok = n1 == 4 && skip_separator(&p);
+	int m = ok ? read_digits(&p, 2, &n2) : 0;
+	ok = ok && n2 >= 1 && skip_separator(&p);
+	int d = ok ? read_digits(&p, 2, &n3) : 0;
+	ok = ok && n3 >= 1;
+	if (ok && strncmp(p, "日", strlen("日")) == 0)
+		p += strlen("日");
+	if (!ok || *p || !time_valid_date(y, m, d))
+		return sy_fail(err, SY_EINVAL, "invalid_date", field, "日期无效：%s（应为 2010-12-01 这样的日期）",
+			       "not a date: %s (write it as 2010-12-01)", s);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return SY_OK;
+}
+
+/*
+ * A 身份证号 that Excel stored as a number comes out as 1.30902E+17 (CSV) or
+ * as a number with more than 15 digits (.xlsx): its last digits are gone.
+ */
+static bool id_cell_was_a_number(const char *s, bool xlsx)
+{
+	if (xlsx)
+		return xlsx_number_is_lossy(s, strlen(s));
+	const char *e = strpbrk(s, "eE");
+	if (!e || e == s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.' && p != e && !(p == e + 1 && (*p == '+' || *p == '-')))
+			return false;
+	return isdigit((unsigned char)e[e[1] == '+' || e[1] == '-' ? 2 : 1]);
+}
+
+/* ---- the file: CSV or .xlsx behind one interface ---- */
+
 struct source {
 	struct csv_reader csv;
 	struct xlsx_reader *xlsx;
@@ -155,19 +249,25 @@ static void source_close(struct source *s)
 	free(s->utf8);
 }
 
+/* ---- the import ---- */
+
+/* Lines in a CSV: a bound on its rows, for kinds that prepare differently for big loads. */
+static size_t count_lines(const char *buf, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
 struct importer {
-	db *d;
-	const struct principal *actor;
-	const struct import_options *opt;
-	struct import_report *rep;
-	struct region_set regions;
-	struct id_map existing, seen;
-	int col[NCOLS];          /* index in the file, -1 when absent */
-	char (*header)[64];      /* the file's own column names, for problems */
+	const struct import_kind *kind;
+	struct import_ctx c;
+	int col[IMPORT_MAX_COLUMNS]; /* the kind's column → index in the file, -1 when absent */
+	char (*header)[64];          /* the file's own column names, for problems */
 	size_t nheader;
 	strbuf rejected;
-	char now[TIME_ISO_LEN];
-	int64_t first_id; /* the first person this import inserted */
+	bool xlsx;
 };
 
 static const char *cell(const struct csv_row *row, int idx, char *buf, size_t cap)
@@ -188,27 +288,26 @@ static const char *cell(const struct csv_row *row, int idx, char *buf, size_t ca
 
 static sy_status read_header(struct importer *im, const struct csv_row *row, sy_err *err)
 {
+	const struct import_kind *k = im->kind;
 	im->nheader = row->nfields;
 	im->header = calloc(row->nfields ? row->nfields : 1, sizeof *im->header);
 	if (!im->header)
-		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+		return import_out_of_memory(err);
 	for (size_t i = 0; i < row->nfields; i++) {
 		const char *s = row->field[i];
 		size_t len = row->len[i];
 		csv_trim(&s, &len);
 		snprintf(im->header[i], sizeof im->header[i], "%.*s", (int)len, s);
 	}
-	for (int c = 0; c < NCOLS; c++) {
+	for (int c = 0; c < k->ncolumns; c++) {
 		im->col[c] = -1;
-		for (int k = 0; k < 6 && columns[c].names[k] && im->col[c] < 0; k++)
-			im->col[c] = csv_header_index(row, columns[c].names[k]);
-	}
-	static const enum col required[] = {C_ID, C_NAME, C_REGION};
-	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-		if (im->col[required[i]] < 0)
-			return sy_fail(err, SY_EINVAL, "import_missing_column", columns[required[i]].field,
+		for (int n = 0; n < 6 && k->columns[c].names[n] && im->col[c] < 0; n++)
+			im->col[c] = csv_header_index(row, k->columns[c].names[n]);
+		if (im->col[c] < 0 && (k->columns[c].flags & IMPORT_REQUIRED))
+			return sy_fail(err, SY_EINVAL, "import_missing_column", k->columns[c].field,
 				       "文件缺少必需的列：%s", "the file lacks a required column: %s",
-				       columns[required[i]].names[0]);
+				       k->columns[c].names[0]);
+	}
 	/* The rejected file repeats the file's header with the reason added. */
 	for (size_t i = 0; i < im->nheader; i++) {
 		csv_write_field(&im->rejected, im->header[i]);
@@ -221,8 +320,9 @@ static sy_status read_header(struct importer *im, const struct csv_row *row, sy_
 
 static const char *column_name(const struct importer *im, const char *field)
 {
-	for (int c = 0; c < NCOLS; c++)
-		if (field && strcmp(columns[c].field, field) == 0 && im->col[c] >= 0 &&
+	const struct import_kind *k = im->kind;
+	for (int c = 0; c < k->ncolumns; c++)
+		if (field && strcmp(k->columns[c].field, field) == 0 && im->col[c] >= 0 &&
 		    (size_t)im->col[c] < im->nheader)
 			return im->header[im->col[c]];
 	return field && *field ? field : "";
@@ -230,7 +330,7 @@ static const char *column_name(const struct importer *im, const char *field)
 
 static void reject(struct importer *im, const struct csv_row *row, const sy_err *e)
 {
-	struct import_report *rep = im->rep;
+	struct import_report *rep = im->c.rep;
 	rep->invalid++;
 	if (json_array_size(rep->problems) < IMPORT_MAX_PROBLEMS_LISTED)
 		json_array_append_new(rep->problems, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}",
@@ -247,148 +347,92 @@ static void reject(struct importer *im, const struct csv_row *row, const sy_err 
 	csv_write_row_end(&im->rejected);
 }
 
-/* Categories as codes or Chinese labels, separated by 、 , ; | or spaces. */
-static sy_status parse_categories(const char *s, const char **out, int *n, sy_err *err)
+/* One data row: its cells by column, the checks every kind shares, then the kind's. */
+static sy_status import_one(struct importer *im, const struct csv_row *row, sy_err *e, bool *row_bad)
 {
-	char buf[256];
-	*n = 0;
-	snprintf(buf, sizeof buf, "%s", s);
-	for (char *save, *tok = strtok_r(buf, ",;| \t", &save); tok; tok = strtok_r(NULL, ",;| \t", &save)) {
-		/* 、 is three bytes in UTF-8: split on it by hand */
-		for (char *part = tok; part && *part;) {
-			char *sep = strstr(part, "、");
-			if (sep)
-				*sep = '\0';
-			const char *code = person_category_parse(part);
-			/* a grade and a cause come with it, which a category column cannot carry */
-			if (code && !strcmp(code, "disabled_veteran"))
-				return sy_failf(err, SY_EINVAL, "disability_needs_grade", "category",
-						"残疾军人须在人员页面登记残疾等级和致残原因",
-						"disabled_veteran needs a grade and cause: add it on the person's page");
-			if (code && *n < 9)
-				out[(*n)++] = code;
-			if (!code)
-				return sy_fail(err, SY_EINVAL, "invalid_category", "category", "未知的人员类别：%s",
-					       "unknown category: %s", part);
-			part = sep ? sep + strlen("、") : NULL;
-		}
-	}
-	return SY_OK;
-}
-
-static sy_status parse_coord(const char *s, const char *field, double *out, sy_err *err)
-{
-	char *end;
-	*out = strtod(s, &end);
-	if (end == s || *end)
-		return sy_fail(err, SY_EINVAL, "invalid_coordinates", field, "%s 须为数字", "%s must be a number", field);
-	return SY_OK;
-}
-
-/* One data row: SY_OK (counted as valid, written with commit) or a row problem in e. */
-static sy_status import_row(struct importer *im, const struct csv_row *row, sy_err *e, bool *row_bad)
-{
-	char b[NCOLS][256], idn[19];
-	const char *cats[9];
-	int ncats = 0;
-	struct person_input in = {0};
-	sy_status st;
+	const struct import_kind *k = im->kind;
+	char buf[IMPORT_MAX_COLUMNS][IMPORT_CELL_MAX];
+	struct import_row r = {.line = row->line};
 	*row_bad = true;
-	in.id_number = cell(row, im->col[C_ID], b[C_ID], sizeof b[C_ID]);
-	in.name = cell(row, im->col[C_NAME], b[C_NAME], sizeof b[C_NAME]);
-	in.phone = cell(row, im->col[C_PHONE], b[C_PHONE], sizeof b[C_PHONE]);
-	in.region_code = cell(row, im->col[C_REGION], b[C_REGION], sizeof b[C_REGION]);
-	in.address = cell(row, im->col[C_ADDRESS], b[C_ADDRESS], sizeof b[C_ADDRESS]);
-	in.household_region_code = cell(row, im->col[C_HREGION], b[C_HREGION], sizeof b[C_HREGION]);
-	in.household_address = cell(row, im->col[C_HADDRESS], b[C_HADDRESS], sizeof b[C_HADDRESS]);
-	in.status = cell(row, im->col[C_STATUS], b[C_STATUS], sizeof b[C_STATUS]);
-	const char *lat = cell(row, im->col[C_LAT], b[C_LAT], sizeof b[C_LAT]);
-	const char *lon = cell(row, im->col[C_LON], b[C_LON], sizeof b[C_LON]);
-	const char *cat = cell(row, im->col[C_CATEGORY], b[C_CATEGORY], sizeof b[C_CATEGORY]);
-	if (in.id_number && im->rep->format[0] == 'x' &&
-	    xlsx_number_is_lossy(in.id_number, strlen(in.id_number)))
-		return sy_failf(e, SY_EINVAL, "invalid_id_number", "id_number",
-				"身份证号被 Excel 存成了数字，末几位已丢失；请将该列设为文本后重新录入",
-				"Excel stored the ID number as a number and lost its last digits; format the column as text");
-	if (lat || lon) {
-		if (!lat || !lon)
-			return sy_failf(e, SY_EINVAL, "invalid_coordinates", lat ? "lon" : "lat",
-					"经纬度须同时填写", "lat and lon go together");
-		if ((st = parse_coord(lat, "lat", &in.lat, e)) || (st = parse_coord(lon, "lon", &in.lon, e)))
-			return st;
-		in.has_coords = true;
+	for (int c = 0; c < k->ncolumns; c++) {
+		r.cell[c] = cell(row, im->col[c], buf[c], sizeof buf[c]);
+		if (r.cell[c] && (k->columns[c].flags & IMPORT_ID_NUMBER) && id_cell_was_a_number(r.cell[c], im->xlsx))
+			return sy_failf(e, SY_EINVAL, "id_number_was_a_number", k->columns[c].field,
+					"身份证号被 Excel 存成了数字，末几位已丢失；请将该列设为文本后重新录入",
+					"Excel stored the ID number as a number and lost its last digits; format the column as text");
 	}
-	if (cat && (st = parse_categories(cat, cats, &ncats, e)))
+	if (!k->row_savepoint || !im->c.opt->commit)
+		return k->row(&im->c, &r, e, row_bad);
+	sy_status st = db_savepoint(im->c.d, e);
+	if (st) {
+		*row_bad = false;
 		return st;
-	if ((st = registry_person_validate(im->d, im->actor, &in, true, &im->regions, idn, e)))
-		return st;
-	struct id_slot *dup = map_find(&im->seen, idn, false);
-	if (dup)
-		return sy_fail(e, SY_EINVAL, "duplicate_in_file", "id_number", "与第 %" PRId64 " 行的身份证号重复",
-			       "same ID number as row %" PRId64, dup->id);
-	struct id_slot *mark = map_find(&im->seen, idn, true);
-	if (!mark)
-		return sy_failf(e, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
-	mark->id = (int64_t)row->line;
-	struct id_slot *ex = map_find(&im->existing, idn, false);
-	/* Someone registered outside the caller's scope is not theirs to update or to learn about. */
-	if (ex && !scope_region_allows(im->actor, ex->region))
-		return sy_failf(e, SY_EINVAL, "person_out_of_scope", "id_number",
-				"该身份证号的人员已在您管辖范围之外建档", "this person is registered outside your scope");
-	*row_bad = false;
-	im->rep->valid++;
-	if (ex) {
-		im->rep->existing++;
-		if (!im->opt->update_existing) {
-			im->rep->skipped++;
-			return SY_OK;
-		}
-		if (im->opt->commit) {
-			in.id_number = NULL;
-			in.status = NULL; /* status changes are dated: made on the person's page */
-			if ((st = registry_person_update(im->d, im->actor, ex->id, &in, e)))
-				return st;
-		}
-		im->rep->updated++;
-		return SY_OK;
 	}
-	if (im->opt->commit) {
-		int64_t id;
-		if ((st = registry_person_insert(im->d, im->actor, &in, idn, im->now, true, &id, e)))
-			return st;
-		if (!im->first_id)
-			im->first_id = id;
-		for (int i = 0; i < ncats; i++)
-			if ((st = db_execp(im->d, SQL_CATEGORY_INSERT_BULK, DB_ARGS(DB_I(id), DB_T(cats[i]), DB_T(im->now)),
-					   NULL, e)))
-				return st;
+	st = k->row(&im->c, &r, e, row_bad);
+	/* Refused while writing (a conflict, a check against the database): the row alone is undone. */
+	if (st && !*row_bad && (st == SY_EINVAL || st == SY_ECONFLICT || st == SY_ENOTFOUND || st == SY_EFORBIDDEN))
+		*row_bad = true;
+	sy_err e2;
+	sy_status st2 = st ? db_rollback_to_savepoint(im->c.d, &e2) : db_release_savepoint(im->c.d, &e2);
+	if (st2) {
+		*e = e2;
+		*row_bad = false;
+		return st2;
 	}
-	im->rep->inserted++;
-	return SY_OK;
+	return st;
 }
 
 static sy_status audit_import(struct importer *im, sy_err *err)
 {
-	const struct import_report *rep = im->rep;
+	const struct import_report *rep = im->c.rep;
+	const struct import_options *opt = im->c.opt;
+	char action[48];
+	snprintf(action, sizeof action, "%s.import", im->kind->name);
 	json_t *detail = json_pack("{s:s?, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
-		"filename", im->opt->filename, "sha256", im->opt->digest, "format", rep->format,
+		"filename", opt->filename, "sha256", opt->digest, "format", rep->format,
 		"rows", (json_int_t)rep->rows, "valid", (json_int_t)rep->valid, "invalid", (json_int_t)rep->invalid,
 		"inserted", (json_int_t)rep->inserted, "updated", (json_int_t)rep->updated,
 		"skipped", (json_int_t)rep->skipped);
-	struct audit_event ev = {.action = "people.import", .object_type = "people",
-				 .region_code = im->actor->region_code, .detail = detail};
-	sy_status st = audit_write(im->d, im->actor, &ev, err);
+	struct audit_event ev = {.action = action, .object_type = im->kind->name,
+				 .region_code = im->c.actor->region_code, .detail = detail};
+	sy_status st = audit_write(im->c.d, im->c.actor, &ev, err);
 	json_decref(detail);
 	return st;
 }
 
-sy_status registry_import_people(db *d, const struct principal *actor, const char *buf, size_t len,
-				 const struct import_options *opt, struct import_report *rep, sy_err *err)
+/* Every data row through import_one; a database failure ends the import. */
+static sy_status read_rows(struct importer *im, struct source *src, sy_err *err)
 {
-	struct importer im = {.d = d, .actor = actor, .opt = opt, .rep = rep};
+	struct csv_row row;
+	int more;
+	while ((more = source_next(src, &row, err)) > 0) {
+		if (csv_row_is_blank(&row))
+			continue;
+		im->c.rep->rows++;
+		sy_err e;
+		bool bad;
+		sy_err_clear(&e);
+		sy_status st = import_one(im, &row, &e, &bad);
+		if (bad) {
+			reject(im, &row, &e);
+		} else if (st) {
+			*err = e; /* nothing of this import may land */
+			return st;
+		} else {
+			im->c.rep->valid++;
+		}
+	}
+	return more < 0 ? (err->status ? err->status : SY_EINVAL) : SY_OK;
+}
+
+sy_status registry_import(db *d, const struct principal *actor, const struct import_kind *kind,
+			  const char *buf, size_t len, const struct import_options *opt,
+			  struct import_report *rep, sy_err *err)
+{
+	struct importer im = {.kind = kind, .c = {.d = d, .actor = actor, .opt = opt, .rep = rep}};
 	struct source src;
 	struct csv_row row;
-	bool opened = false, in_tx = false;
+	bool opened = false, in_tx = false, begun = false;
 	sy_status st;
 	int more;
 
@@ -397,21 +441,26 @@ sy_status registry_import_people(db *d, const struct principal *actor, const cha
 	rep->problems = json_array();
 	sb_init(&im.rejected);
 	sb_puts(&im.rejected, "\xEF\xBB\xBF");
-	time_now_iso(im.now);
-	if (!rep->problems) {
-		st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	time_now_iso(im.c.now);
+	if (kind->ncolumns > IMPORT_MAX_COLUMNS) {
+		st = sy_failf(err, SY_EINTERNAL, "internal", NULL, "内部错误", "too many columns for one kind");
+		goto out;
+	}
+	if (!rep->problems || (kind->state_size && !(im.c.state = calloc(1, kind->state_size)))) {
+		st = import_out_of_memory(err);
 		goto out;
 	}
 	if ((st = source_open(&src, buf, len, &rep->format, err)))
 		goto out;
 	opened = true;
+	im.xlsx = src.xlsx != NULL;
+	im.c.rows_hint = im.xlsx ? 0 : count_lines(buf, len);
 	if ((more = source_next(&src, &row, err)) <= 0) {
 		st = more < 0 ? err->status
 			      : sy_failf(err, SY_EINVAL, "import_empty", NULL, "文件为空", "the file is empty");
 		goto out;
 	}
-	if ((st = read_header(&im, &row, err)) || (st = registry_region_set_load(d, &im.regions, err)) ||
-	    (st = load_existing(d, &im.existing, err)))
+	if ((st = read_header(&im, &row, err)))
 		goto out;
 	if (opt->commit) {
 		db_bulk_mode(d, true);
@@ -419,35 +468,19 @@ sy_status registry_import_people(db *d, const struct principal *actor, const cha
 			goto out;
 		in_tx = true;
 	}
-	while ((more = source_next(&src, &row, err)) > 0) {
-		if (csv_row_is_blank(&row))
-			continue;
-		rep->rows++;
-		sy_err e;
-		bool bad;
-		sy_err_clear(&e);
-		st = import_row(&im, &row, &e, &bad);
-		if (bad) {
-			reject(&im, &row, &e);
-			st = SY_OK;
-		} else if (st) {
-			/* a database failure while writing: nothing of this import may land */
-			*err = e;
-			goto out;
-		}
-	}
-	if (more < 0) {
-		st = err->status ? err->status : SY_EINVAL;
+	begun = true;
+	if (kind->begin && (st = kind->begin(&im.c, err)))
 		goto out;
-	}
+	if ((st = read_rows(&im, &src, err)))
+		goto out;
 	if (opt->commit) {
-		if ((im.first_id && (st = registry_people_finish_bulk(d, actor, im.first_id, im.now, err))) ||
-		    (st = audit_import(&im, err)) || (st = db_commit(d, err)))
+		if ((kind->finish && (st = kind->finish(&im.c, err))) || (st = audit_import(&im, err)) ||
+		    (st = db_commit(d, err)))
 			goto out;
 		in_tx = false;
 	}
 	if (im.rejected.oom) {
-		st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+		st = import_out_of_memory(err);
 		goto out;
 	}
 	rep->rejected_len = im.rejected.len;
@@ -459,10 +492,10 @@ out:
 		db_bulk_mode(d, false);
 	if (opened)
 		source_close(&src);
+	if (begun && kind->end)
+		kind->end(&im.c);
+	free(im.c.state);
 	sb_free(&im.rejected);
-	registry_region_set_free(&im.regions);
-	free(im.existing.slot);
-	free(im.seen.slot);
 	free(im.header);
 	if (st) {
 		import_report_free(rep);

@@ -1,6 +1,7 @@
 /*
- * import_routes.c - POST /api/v1/imports/people (the file is the body: a
- * preview, or with ?commit=1 the import), and the rejected rows to download.
+ * import_routes.c - POST /api/v1/imports/{people,service,orgs} (the file is
+ * the body: a preview, or with ?commit=1 the import), a template of each to
+ * fill in, and the rejected rows to download.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ static const char SQL_REJECTS_INSERT[] =
 static const char SQL_REJECTS_GET[] =
 	"SELECT content, created_by_name, filename FROM import_rejects WHERE id = $1";
 
-static sy_status post_import_people(struct http_req *r, sy_err *err)
+static sy_status post_import(struct http_req *r, const struct import_kind *kind, sy_err *err)
 {
 	struct import_report rep;
 	struct import_options opt = {0};
@@ -30,7 +31,7 @@ static sy_status post_import_people(struct http_req *r, sy_err *err)
 		return st;
 	if (on_existing && strcmp(on_existing, "skip") && strcmp(on_existing, "update"))
 		return sy_failf(err, SY_EINVAL, "invalid_on_existing", "on_existing",
-				"已建档人员的处理方式只能是 skip 或 update", "on_existing must be skip or update");
+				"已有记录的处理方式只能是 skip 或 update", "on_existing must be skip or update");
 	if (r->body_len == 0)
 		return sy_failf(err, SY_EINVAL, "import_empty", NULL, "请上传文件", "upload a file as the request body");
 	crypto_sha256_hex(r->body, r->body_len, digest);
@@ -38,7 +39,7 @@ static sy_status post_import_people(struct http_req *r, sy_err *err)
 	opt.update_existing = on_existing && !strcmp(on_existing, "update");
 	opt.filename = filename;
 	opt.digest = digest;
-	if ((st = registry_import_people(r->db, &r->who, r->body, r->body_len, &opt, &rep, err)))
+	if ((st = registry_import(r->db, &r->who, kind, r->body, r->body_len, &opt, &rep, err)))
 		return st;
 	json_t *body = import_report_json(&rep);
 	json_object_set_new(body, "committed", json_boolean(opt.commit));
@@ -47,7 +48,7 @@ static sy_status post_import_people(struct http_req *r, sy_err *err)
 		int64_t id = 0;
 		time_now_iso(now);
 		st = db_query_int(r->db, SQL_REJECTS_INSERT,
-				  DB_ARGS(DB_T("people"), DB_T(filename), DB_IDOPT(r->who.user_id), DB_T(r->who.name),
+				  DB_ARGS(DB_T(kind->name), DB_T(filename), DB_IDOPT(r->who.user_id), DB_T(r->who.name),
 					  DB_T(now), DB_I((int64_t)rep.invalid), DB_T(rep.rejected)),
 				  &id, err);
 		if (st) {
@@ -86,12 +87,64 @@ static sy_status get_import_rejects(struct http_req *r, sy_err *err)
 	return SY_OK;
 }
 
+/* The template of a kind: its columns with an example row, as CSV (default) or .xlsx. */
+static sy_status get_template(struct http_req *r, const struct import_kind *kind, sy_err *err)
+{
+	struct export_column cols[IMPORT_MAX_COLUMNS];
+	enum export_format fmt;
+	sy_status st;
+	if ((st = http_export_format(r, &fmt, err)))
+		return st;
+	json_t *example = json_object(), *items = json_array();
+	if (!example || !items || json_array_append(items, example)) {
+		json_decref(example);
+		json_decref(items);
+		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	}
+	for (int c = 0; c < kind->ncolumns; c++) {
+		const struct import_column *col = &kind->columns[c];
+		cols[c] = (struct export_column){col->field, col->names[0], col->field};
+		json_object_set_new(example, col->field, json_string(col->example ? col->example : ""));
+	}
+	json_decref(example);
+	return http_send_export(r, fmt == EXPORT_NONE ? EXPORT_CSV : fmt, items, cols, kind->ncolumns,
+				arena_printf(r->a, "template-%s", kind->name), err);
+}
+
+#define IMPORT_HANDLERS(k)                                                           \
+	static sy_status post_import_##k(struct http_req *r, sy_err *err)           \
+	{                                                                            \
+		return post_import(r, &import_##k##_kind, err);                      \
+	}                                                                            \
+	static sy_status get_template_##k(struct http_req *r, sy_err *err)          \
+	{                                                                            \
+		return get_template(r, &import_##k##_kind, err);                     \
+	}
+IMPORT_HANDLERS(people)
+IMPORT_HANDLERS(service)
+IMPORT_HANDLERS(orgs)
+
+#define IMPORT_WRITERS (ROLE_ADMIN | ROLE_OFFICER)
+#define IMPORT_SUMMARY(what) \
+	"Import " what " from CSV (UTF-8/GBK) or .xlsx sent as the body: a preview with every problem," \
+	" or ?commit=1 (&on_existing=skip|update) to write the valid rows in one transaction"
+
 const struct route import_routes[] = {
-	{"POST", "/api/v1/imports/people", post_import_people, ROLE_ADMIN | ROLE_OFFICER, ROUTE_UPLOAD,
-	 "Import people from CSV (UTF-8/GBK) or .xlsx sent as the body: a preview with every problem,"
-	 " or ?commit=1 (&on_existing=skip|update) to write the valid rows in one transaction",
+	{"POST", "/api/v1/imports/people", post_import_people, IMPORT_WRITERS, ROUTE_UPLOAD, IMPORT_SUMMARY("people"),
 	 "身份证号,姓名,居住地区代码,居住地址\r\n{idnumber},王建国,130902,新华区建设北大街12号\r\n"},
-	{"GET", "/api/v1/imports/rejects/{id}", get_import_rejects, ROLE_ADMIN | ROLE_OFFICER, 0,
+	{"POST", "/api/v1/imports/service", post_import_service, IMPORT_WRITERS, ROUTE_UPLOAD,
+	 IMPORT_SUMMARY("service records of registered people (one row per enlistment)"),
+	 "身份证号,军种,入伍批准日期,退役命令日期,退役方式,奖励\r\n{idnumber},陆军,2008-12-01,2016-12-01,自主就业,三等功:2012-08-01\r\n"},
+	{"POST", "/api/v1/imports/orgs", post_import_orgs, IMPORT_WRITERS, ROUTE_UPLOAD,
+	 IMPORT_SUMMARY("organisations (merchants, units, employers...; same name, type and region = the same one)"),
+	 "名称,类型,地区代码,地址,纬度,经度\r\n拥军超市{uniq},拥军商户,130902,新华区解放西路8号,38.31,116.84\r\n"},
+	{"GET", "/api/v1/imports/people/template", get_template_people, IMPORT_WRITERS, ROUTE_EXPORT,
+	 "The people import's columns with an example row (?format=csv|xlsx)", NULL},
+	{"GET", "/api/v1/imports/service/template", get_template_service, IMPORT_WRITERS, ROUTE_EXPORT,
+	 "The service-record import's columns with an example row (?format=csv|xlsx)", NULL},
+	{"GET", "/api/v1/imports/orgs/template", get_template_orgs, IMPORT_WRITERS, ROUTE_EXPORT,
+	 "The organisation import's columns with an example row (?format=csv|xlsx)", NULL},
+	{"GET", "/api/v1/imports/rejects/{id}", get_import_rejects, IMPORT_WRITERS, 0,
 	 "The rows an import rejected, with the reason, as CSV to fix and import again", NULL},
 };
 const int import_routes_count = sizeof import_routes / sizeof import_routes[0];

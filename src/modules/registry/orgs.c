@@ -12,11 +12,8 @@
 #include "db/page.h"
 #include "lib/text.h"
 #include "lib/timeutil.h"
+#include "vocab.h"
 
-static const char *const org_types[] = {
-	"unit", "department", "merchant", "association", "hospital", "bank", "school", "employer",
-	"training_base", "supply_station",
-};
 
 static const char SQL_ORGS[] =
 	"SELECT o.id, o.name, o.type, o.region_code, r.name, o.address, o.lat, o.lon"
@@ -80,10 +77,7 @@ static const char SQL_MEMBER_DELETE[] =
 
 bool org_type_valid(const char *type)
 {
-	for (size_t i = 0; type && i < sizeof org_types / sizeof org_types[0]; i++)
-		if (strcmp(type, org_types[i]) == 0)
-			return true;
-	return false;
+	return vocab_has(vocab_org_types, type);
 }
 
 bool registry_org_may_edit(const struct principal *actor)
@@ -251,7 +245,7 @@ static sy_status check_region(db *d, const struct principal *actor, const char *
 }
 
 /* Every field of a create or change; errors name the field. */
-static sy_status org_validate(db *d, const struct principal *actor, const struct org_input *in,
+sy_status registry_org_validate(db *d, const struct principal *actor, const struct org_input *in,
 			      bool creating, sy_err *err)
 {
 	sy_status st;
@@ -316,7 +310,7 @@ sy_status registry_org_create(db *d, const struct principal *actor, const struct
 	char now[TIME_ISO_LEN];
 	bool own;
 	sy_status st;
-	if ((st = require_editor(actor, err)) || (st = org_validate(d, actor, in, true, err)))
+	if ((st = require_editor(actor, err)) || (st = registry_org_validate(d, actor, in, true, err)))
 		return st;
 	if ((st = db_tx_join(d, &own, err)))
 		return st;
@@ -374,7 +368,7 @@ sy_status registry_org_update(db *d, const struct principal *actor, int64_t id,
 	char region[REGION_CODE_MAX], type[32], now[TIME_ISO_LEN];
 	bool own;
 	sy_status st;
-	if ((st = require_editor(actor, err)) || (st = org_validate(d, actor, in, false, err)))
+	if ((st = require_editor(actor, err)) || (st = registry_org_validate(d, actor, in, false, err)))
 		return st;
 	if ((st = db_tx_join(d, &own, err)))
 		return st;

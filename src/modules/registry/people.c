@@ -13,6 +13,7 @@
 #include "lib/idcard.h"
 #include "lib/text.h"
 #include "lib/timeutil.h"
+#include "vocab.h"
 
 static const char *const statuses[] = {
 	"normal", "deceased", "moved_away",
@@ -1017,25 +1018,10 @@ out:
 	return db_tx_finish(d, own, st, err);
 }
 
-static bool in_list(const char *s, const char *const *list)
+sy_status registry_service_check(const struct service_input *in, sy_err *err)
 {
-	for (; s && *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
-static sy_status check_service(const struct service_input *in, sy_err *err)
-{
-	static const char *const branches[] = {"army", "navy", "air_force", "rocket_force", "strategic_support",
-					       "joint_logistics", "armed_police", "aerospace", "cyberspace",
-					       "information_support", NULL};
-	static const char *const exits[] = {"retire", "transfer", "pension", "self_employed", "demobilised",
-					    "placed", "supported", NULL};
-	static const char *const levels[] = {"jiajiang", "merit_3", "merit_2", "merit_1", "cmc_commendation",
-					     "army_commendation", NULL};
 	sy_status st;
-	if (!in_list(in->branch, branches))
+	if (!vocab_has(vocab_branches, in->branch))
 		return sy_failf(err, SY_EINVAL, "invalid_branch", "branch", "军种无效", "unknown service branch");
 	if ((st = check_date(in->enlist_date, "enlist_date", true, err)) ||
 	    (st = check_date(in->discharge_date, "discharge_date", false, err)))
@@ -1043,7 +1029,7 @@ static sy_status check_service(const struct service_input *in, sy_err *err)
 	if (in->discharge_date && strcmp(in->discharge_date, in->enlist_date) <= 0)
 		return sy_failf(err, SY_EINVAL, "discharge_before_enlistment", "discharge_date",
 				"退役命令日期须晚于入伍批准日期", "discharge must come after enlistment");
-	if (in->exit_mode && !in_list(in->exit_mode, exits))
+	if (in->exit_mode && !vocab_has(vocab_exit_modes, in->exit_mode))
 		return sy_failf(err, SY_EINVAL, "invalid_exit_mode", "exit_mode", "退役方式无效", "unknown exit mode");
 	if (in->exit_mode && !in->discharge_date)
 		return sy_failf(err, SY_EINVAL, "required", "discharge_date", "有退役方式时须填写退役命令日期",
@@ -1060,7 +1046,7 @@ static sy_status check_service(const struct service_input *in, sy_err *err)
 				"残疾等级与致残原因（因战/因公/因病）须同时填写",
 				"disability grade and cause (combat, duty, illness) go together");
 	for (int i = 0; i < in->nawards; i++) {
-		if (!in_list(in->awards[i].level, levels))
+		if (!vocab_has(vocab_award_levels, in->awards[i].level))
 			return sy_failf(err, SY_EINVAL, "invalid_award_level", "awards",
 					"奖励等级须为嘉奖、三等功、二等功、一等功或通报表彰",
 					"award level must be one of the listed levels");
@@ -1107,7 +1093,7 @@ sy_status registry_service_add(db *d, const struct principal *actor, int64_t per
 	char region[REGION_CODE_MAX], now[TIME_ISO_LEN];
 	bool own;
 	sy_status st;
-	if ((st = check_service(in, err)))
+	if ((st = registry_service_check(in, err)))
 		return st;
 	if ((st = db_tx_join(d, &own, err)))
 		return st;
@@ -1251,7 +1237,7 @@ sy_status registry_service_update(db *d, const struct principal *actor, int64_t 
 	    (st = service_load(d, person_id, service_id, &buf, &rec, err)))
 		goto out;
 	service_merge(&rec, in, fields);
-	if ((st = check_service(&rec, err)) || (st = service_write(d, person_id, service_id, &rec, fields, err)))
+	if ((st = registry_service_check(&rec, err)) || (st = service_write(d, person_id, service_id, &rec, fields, err)))
 		goto out;
 	st = audit_person(d, actor, "person.service_update", person_id, region,
 			  json_pack("{s:I, s:o}", "service_id", (json_int_t)service_id, "changed",

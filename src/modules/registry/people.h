@@ -161,6 +161,8 @@ struct service_input {
 	const struct period_input *periods;
 	int nperiods;
 };
+/* Check a whole service record (branch, dates in order and not in the future, levels); errors name the field. */
+sy_status registry_service_check(const struct service_input *in, sy_err *err);
 sy_status registry_service_add(db *d, const struct principal *actor, int64_t person_id,
 			       const struct service_input *in, int64_t *id, sy_err *err);
 /* The members of a service_input a change sets (registry_service_update's fields). */

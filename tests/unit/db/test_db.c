@@ -679,6 +679,50 @@ static void test_schema_change(void **state)
 	db_rows_free(r);
 }
 
+static int64_t index_count(db *d, const char *name)
+{
+	static const char sql_sqlite[] = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1";
+	static const char sql_pg[] = "SELECT COUNT(*) FROM pg_indexes WHERE indexname = $1 AND schemaname = current_schema()";
+	sy_err err = {0};
+	int64_t n = -1;
+	check_ok(db_query_int(d, g_pg ? sql_pg : sql_sqlite, DB_ARGS(DB_T(name)), &n, &err), &err, "index count");
+	return n;
+}
+
+/*
+ * A bulk load drops a table's secondary indexes and builds them again; the
+ * UNIQUE one stays (it keeps the data right), and a rollback brings the
+ * dropped ones back.
+ */
+static void test_indexes_drop_rebuild(void **state)
+{
+	db *d = *state;
+	sy_err err = {0};
+	struct db_saved_indexes *saved = NULL;
+	check_ok(db_exec(d, "DROP TABLE IF EXISTS t_idx; CREATE TABLE t_idx (a INTEGER UNIQUE, b INTEGER, c TEXT);"
+			    " CREATE INDEX t_idx_b ON t_idx(b); CREATE INDEX t_idx_cb ON t_idx(c, b)", &err), &err, "create");
+	assert_int_not_equal(db_indexes_drop(d, "t_idx", &saved, &err), SY_OK); /* outside a transaction */
+
+	check_ok(db_begin(d, &err), &err, "begin");
+	check_ok(db_indexes_drop(d, "t_idx", &saved, &err), &err, "drop");
+	assert_non_null(saved);
+	assert_int_equal(index_count(d, "t_idx_b"), 0);
+	assert_int_equal(index_count(d, "t_idx_cb"), 0);
+	check_ok(db_exec(d, "INSERT INTO t_idx VALUES (1, 2, 'x'), (2, 3, 'y')", &err), &err, "load");
+	assert_int_not_equal(db_exec(d, "INSERT INTO t_idx VALUES (1, 9, 'z')", &err), SY_OK); /* UNIQUE kept */
+	db_rollback(d);
+	db_saved_indexes_free(saved);
+	assert_int_equal(index_count(d, "t_idx_b"), 1); /* the rollback restored them */
+
+	check_ok(db_begin(d, &err), &err, "begin 2");
+	check_ok(db_indexes_drop(d, "t_idx", &saved, &err), &err, "drop 2");
+	check_ok(db_exec(d, "INSERT INTO t_idx VALUES (1, 2, 'x'), (2, 3, 'y')", &err), &err, "load 2");
+	check_ok(db_indexes_rebuild(d, saved, &err), &err, "rebuild");
+	check_ok(db_commit(d, &err), &err, "commit");
+	assert_int_equal(index_count(d, "t_idx_b"), 1);
+	assert_int_equal(index_count(d, "t_idx_cb"), 1);
+}
+
 static off_t file_size(const char *path)
 {
 	struct stat st;
@@ -857,6 +901,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_execp_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_indexes_drop_rebuild, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		/* PostgreSQL only, and last: see below. */
 		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),

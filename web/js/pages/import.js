@@ -21,8 +21,8 @@ import { toast, field, fieldError, showFormError, dataTable, pageHeader, downloa
  */
 export const KINDS = [
   { kind: 'people', roles: ['admin', 'officer'], list: 'people', onExisting: true },
-  { kind: 'service', roles: ['admin', 'officer'], list: 'people', onExisting: false },
-  { kind: 'orgs', roles: ['admin', 'officer'], list: 'orgs', onExisting: false },
+  { kind: 'service', roles: ['admin', 'officer'], list: 'people', onExisting: true },
+  { kind: 'orgs', roles: ['admin', 'officer'], list: 'orgs', onExisting: true },
 ];
 
 const FILE_TYPES = /\.(csv|xlsx)$/i;
@@ -32,7 +32,7 @@ const PROBLEMS_SHOWN = 1000;  // the server sends the first 1000 problems
 const kindOf = kind => KINDS.find(k => k.kind === kind) || KINDS[0];
 const kindLabel = kind => t(`import.kind.${kind}`, null, kind);
 const formatLabel = format => t(`import.format.${String(format || '').replace(/-/g, '_')}`, null, format || t('common.none'));
-const templateUrl = kind => `${API}/imports/${encodeURIComponent(kind)}/template`;
+const templateUrl = (kind, format = 'xlsx') => `${API}/imports/${encodeURIComponent(kind)}/template?format=${format}`;
 const onImportPage = () => /^#\/import(\?|$)/.test(location.hash);
 
 function fmtBytes(n) {
@@ -232,17 +232,22 @@ export function render(ctx) {
     };
     showFileInfo();
 
-    const template = h('a', { id: 'import-template', class: 'btn btn-link import-template', href: templateUrl(j.kind), download: '',
+    // The .xlsx template keeps every column as text, so a 身份证号 typed in stays whole;
+    // Excel opening a CSV turns it into a number and loses its last digits.
+    const templateLink = (format, id, label) => h('a', { id, class: 'btn btn-link import-template', href: templateUrl(j.kind, format), download: '',
       onclick: e => {
         e.preventDefault();
-        downloadFile(templateUrl(j.kind), `${j.kind}-template.csv`).catch(err => { if (err.status !== 401) toast(err.message); });
-      } }, t('import.template'));
+        downloadFile(templateUrl(j.kind, format), `${j.kind}-template.${format}`).catch(err => { if (err.status !== 401) toast(err.message); });
+      } }, label);
+    const template = templateLink('xlsx', 'import-template', t('import.template'));
+    const templateCsv = templateLink('csv', 'import-template-csv', t('import.template_csv'));
 
     kindSel.addEventListener('change', () => {
       j.kind = kindSel.value;
       ctx.setQuery({ kind: j.kind });
       kindHint.textContent = t(`import.kind_hint.${j.kind}`);
-      template.href = templateUrl(j.kind);
+      template.href = templateUrl(j.kind, 'xlsx');
+      templateCsv.href = templateUrl(j.kind, 'csv');
     });
     fileInput.addEventListener('change', () => {
       j.file = fileInput.files && fileInput.files[0] ? fileInput.files[0] : null;
@@ -261,7 +266,7 @@ export function render(ctx) {
       h('div', { class: 'import-formats note', id: 'import-formats' },
         h('h3', { class: 'import-formats-title' }, t('import.formats_title')),
         h('ul', { class: 'duty-list' }, tl('import.formats').map(s => h('li', null, s))),
-        h('p', { class: 'import-template-line' }, template, h('span', { class: 'hint' }, t('import.template_hint')))),
+        h('p', { class: 'import-template-line' }, template, templateCsv, h('span', { class: 'hint' }, t('import.template_hint')))),
       h('p', { class: 'form-error', role: 'alert' }),
       h('div', { class: 'import-actions' }, submit));
 
@@ -404,7 +409,7 @@ export function render(ctx) {
           onchange: () => { j.onExisting = v; } }),
         h('label', { for: `import-on-existing-${v}` }, t(`import.on_existing.${v}`)));
       existingBox = h('fieldset', { class: 'dyn-fieldset import-existing', id: 'import-existing' },
-        h('legend', null, t('import.on_existing.legend', { n: fmtNumber(p.existing) })),
+        h('legend', null, t(`import.on_existing.legend_${j.kind}`, { n: fmtNumber(p.existing) })),
         radio('skip'), radio('update'));
     }
 
