@@ -27,3 +27,8 @@ sy_status db_page(db_rows *r, int limit, db_row_json_fn row_json, json_t **items
 	*items = a;
 	return SY_OK;
 }
+
+json_t *db_json_real(db_rows *r, int col)
+{
+	return db_isnull(r, col) ? json_null() : json_real(db_double(r, col));
+}

@@ -90,11 +90,6 @@ static sy_status oom(sy_err *err)
 	return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 }
 
-static json_t *num_or_null(db_rows *r, int col)
-{
-	return db_isnull(r, col) ? json_null() : json_real(db_double(r, col));
-}
-
 /* ---- the list ---------------------------------------------------------------- */
 
 static json_t *org_row_json(db_rows *r)
@@ -102,7 +97,7 @@ static json_t *org_row_json(db_rows *r)
 	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}",
 			 "id", (json_int_t)db_int(r, 0), "name", db_text(r, 1), "type", db_text(r, 2),
 			 "region_code", db_text(r, 3), "region_name", db_text(r, 4),
-			 "address", db_text(r, 5), "lat", num_or_null(r, 6), "lon", num_or_null(r, 7));
+			 "address", db_text(r, 5), "lat", db_json_real(r, 6), "lon", db_json_real(r, 7));
 }
 
 sy_status registry_orgs(db *d, const struct principal *reader, const struct org_filter *f,
@@ -481,7 +476,7 @@ sy_status registry_org_get(db *d, const struct principal *actor, int64_t id, jso
 	o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}",
 		      "id", (json_int_t)db_int(r, 0), "name", db_text(r, 1), "type", db_text(r, 2),
 		      "region_code", db_text(r, 3), "region_name", db_text(r, 4), "address", db_text(r, 5),
-		      "lat", num_or_null(r, 6), "lon", num_or_null(r, 7), "phone", db_text(r, 8),
+		      "lat", db_json_real(r, 6), "lon", db_json_real(r, 7), "phone", db_text(r, 8),
 		      "note", db_text(r, 9), "contact_name", db_text(r, 10), "contact_phone", db_text(r, 11),
 		      "created_at", db_text(r, 12), "updated_at", db_text(r, 13),
 		      "may_edit", registry_org_may_edit(actor));

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db/audit.h"
+#include "db/page.h"
 #include "lib/idcard.h"
 #include "lib/text.h"
 #include "lib/timeutil.h"
@@ -609,11 +610,6 @@ void registry_mask_phone(const char *p, char out[24])
 		snprintf(out, 24, "%.3s****%s", p, p + n - 4);
 }
 
-static json_t *opt_real(db_rows *r, int col)
-{
-	return db_isnull(r, col) ? json_null() : json_real(db_double(r, col));
-}
-
 static json_t *category_json(const char *code, const char *why, json_t *extra)
 {
 	json_t *c = json_pack("{s:s, s:s, s:s, s:s?}", "category", code, "label_zh",
@@ -759,7 +755,7 @@ sy_status registry_person_get(db *d, const struct principal *actor, int64_t id, 
 		      "sex", db_text(r, 3), "birth_date", db_text(r, 4), "phone", phone,
 		      "region_code", db_text(r, 6), "region_name", db_text(r, 7), "address", db_text(r, 8),
 		      "household_region_code", db_text(r, 9), "household_region_name", db_text(r, 10),
-		      "household_address", db_text(r, 11), "lat", opt_real(r, 12), "lon", opt_real(r, 13),
+		      "household_address", db_text(r, 11), "lat", db_json_real(r, 12), "lon", db_json_real(r, 13),
 		      "status", db_text(r, 14), "status_since", db_text(r, 15), "death_kind", db_text(r, 16),
 		      "death_date", db_text(r, 17), "created_at", db_text(r, 18), "updated_at", db_text(r, 19),
 		      "may_unmask", registry_may_unmask(actor));

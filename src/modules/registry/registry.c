@@ -1,14 +1,11 @@
 /* registry.c - regions (organisations are orgs.c). */
 #include "registry.h"
 
+#include "db/page.h"
+
 static const char SQL_REGIONS[] =
 	"SELECT code, name, level, parent_code, lat, lon, population_10k FROM regions"
 	" ORDER BY LENGTH(code), code";
-
-static json_t *num_or_null(db_rows *r, int col)
-{
-	return db_isnull(r, col) ? json_null() : json_real(db_double(r, col));
-}
 
 sy_status registry_regions(db *d, json_t **items, sy_err *err)
 {
@@ -20,8 +17,8 @@ sy_status registry_regions(db *d, json_t **items, sy_err *err)
 	while (a && db_next(r))
 		json_array_append_new(a, json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o}",
 			"code", db_text(r, 0), "name", db_text(r, 1), "level", db_text(r, 2),
-			"parent_code", db_text(r, 3), "lat", num_or_null(r, 4), "lon", num_or_null(r, 5),
-			"population_10k", num_or_null(r, 6)));
+			"parent_code", db_text(r, 3), "lat", db_json_real(r, 4), "lon", db_json_real(r, 5),
+			"population_10k", db_json_real(r, 6)));
 	db_rows_free(r);
 	if (!a)
 		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
