@@ -87,10 +87,10 @@ run: deps
 
 test:
 	scripts/deps.sh test
-	$(MAKE) $(TBIN) $(TEST_BIN) vendor
+	$(MAKE) $(BIN) $(TBIN) $(TEST_BIN) vendor
 	tests/run.sh
 
-test-build: $(TBIN) $(TEST_BIN)
+test-build: $(BIN) $(TBIN) $(TEST_BIN)
 
 bench:
 	scripts/deps.sh bench

@@ -120,6 +120,11 @@ socket_suite() { # backend db-url
 	stop_server "$log" "server ($backend)"
 }
 
+echo "== Release binary"
+log="$WORK/hardening.log"
+tests/hardening.sh "$BUILD/shuangyong" >"$log" 2>&1
+count_tap "release binary is hardened" "$log" $?
+
 echo "== C tests (SQLite)"
 for t in $(find "$BUILD/tests" -type f -name 'test_*' | sort); do
 	run_c "${t#"$BUILD"/tests/}" "$t"
