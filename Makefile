@@ -6,7 +6,7 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 BUILD   ?= build
-PKGS    = libmicrohttpd jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat
+PKGS    = libmicrohttpd jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -8,7 +8,7 @@ what=${1:-build}
 cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-      libpq-dev libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+      libpq-dev libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
       sqlite3 nodejs npm"
 case "$what" in
 test)  pkgs="$pkgs libcmocka-dev postgresql chromium fonts-wqy-microhei curl python3" ;;

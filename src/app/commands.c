@@ -15,6 +15,7 @@
 #include "lib/crypto.h"
 #include "lib/log.h"
 #include "modules.h"
+#include "modules/keys/keys.h"
 
 #ifndef SY_VERSION
 #define SY_VERSION "0.1.0"
@@ -47,6 +48,25 @@ static const char INIT_USAGE[] =
 	"usage: shuangyong init [--db URL]\n"
 	"Creates the database (SQLite file or PostgreSQL schema) or applies the migrations it lacks.\n";
 
+/* The e-card signing key: made once; on later runs only checked (a server may lack the file). */
+static int init_signing_key(struct cli_ctx *c, db *d)
+{
+	struct principal sys;
+	struct signing_key k;
+	bool created = false, can_sign = false;
+	sy_err err;
+	principal_system(&sys, "system");
+	if (keys_ensure(d, &sys, &created, &k, &err) || keys_check(d, &can_sign, &err))
+		return fail_err(c, &err);
+	if (created)
+		fprintf(c->out, "signing key %s made (%s/%s.key, mode 0600)\n", k.key_id,
+			keys_cfg.key_dir, k.key_id);
+	else if (!can_sign)
+		fprintf(c->err, "warning: signing key %s is not in %s on this server: it can verify "
+				"e-cards but not sign them\n", k.key_id, keys_cfg.key_dir);
+	return 0;
+}
+
 static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 {
 	struct cli_args a;
@@ -62,8 +82,9 @@ static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 		return 1;
 	fprintf(c->out, "database ready (%s, schema version %d, %d migration%s applied)\n",
 		db_backend(d), db_schema_version(d), applied, applied == 1 ? "" : "s");
+	int rc = init_signing_key(c, d);
 	db_close(d);
-	return 0;
+	return rc;
 }
 
 static const char BACKUP_USAGE[] =
@@ -156,6 +177,16 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
 	db *d = open_migrated(c, &applied);
 	if (!d)
 		return 1;
+	/* A key file others can read is refused here, before anything is served. */
+	bool can_sign = false;
+	sy_err kerr;
+	if (keys_check(d, &can_sign, &kerr)) {
+		db_close(d);
+		return fail_err(c, &kerr);
+	}
+	if (!can_sign)
+		log_warn("no current e-card signing key file in %s: this server verifies but cannot "
+			 "sign e-cards (run shuangyong init, or copy the key file)", keys_cfg.key_dir);
 	db_close(d);
 	apply_http_settings(cfg);
 	if (strcmp(cfg->access_log, "off") != 0) {
@@ -193,6 +224,7 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping", sig);
 	server_stop(s);
+	keys_forget();
 	if (alog && alog != stdout)
 		fclose(alog);
 	return 0;

@@ -57,6 +57,13 @@ static const struct opt options[] = {
 	 "failed logins per address in the window before refusing"},
 	{"login-window", "SHUANGYONG_LOGIN_WINDOW", L(login_window), "15", 1, 1440,
 	 "minutes over which failed logins are counted"},
+	{"key-dir", "SHUANGYONG_KEY_DIR", S(key_dir), "", 0, 0,
+	 "directory of the e-card signing keys' private halves (mode 0700, files 0600); "
+	 "empty: keys/ next to the SQLite database, or data/keys with PostgreSQL"},
+	{"code-ttl", "SHUANGYONG_CODE_TTL", L(code_ttl), "300", 30, 86400,
+	 "seconds a rotating e-card QR code stays valid (a screenshot stops working after it)"},
+	{"static-code-days", "SHUANGYONG_STATIC_CODE_DAYS", L(static_code_days), "1825", 1, 7300,
+	 "days a printed card's static QR code stays valid"},
 	{"secure-cookies", "SHUANGYONG_SECURE_COOKIES", B(secure_cookies), "false", 0, 0,
 	 "mark cookies Secure and send HSTS (set when served over HTTPS)"},
 };

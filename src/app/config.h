@@ -17,6 +17,7 @@ struct config {
 	char access_log[512];
 	char log_level[16];
 	char tile_host[256];
+	char key_dir[512];
 	long threads;
 	long max_body;
 	long max_upload;
@@ -29,6 +30,8 @@ struct config {
 	long login_max_account;
 	long login_max_ip;
 	long login_window;
+	long code_ttl;
+	long static_code_days;
 	bool secure_cookies;
 };
 

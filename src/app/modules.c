@@ -15,6 +15,9 @@ ROUTES(people)
 ROUTES(orgs)
 ROUTES(import) COMMANDS(registry)
 ROUTES(home)
+ROUTES(cards)
+ROUTES(keys) COMMANDS(keys)
+ROUTES(cases)
 COMMANDS(demo)
 COMMANDS(core)
 
@@ -27,7 +30,10 @@ const struct module app_modules[] = {
 	{"import", import_routes, &import_routes_count, NULL, NULL},
 	{"people", people_routes, &people_routes_count, NULL, NULL},
 	{"orgs", orgs_routes, &orgs_routes_count, NULL, NULL},
+	{"cards", cards_routes, &cards_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
+	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
+	{"cases", cases_routes, &cases_routes_count, NULL, NULL},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
 };
 const int app_modules_count = sizeof app_modules / sizeof app_modules[0];

@@ -70,8 +70,17 @@ export function sql(query) {
 
 export const uniq = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
+function randomBirth() {
+  const y = 1950 + Math.floor(Math.random() * 50);
+  const m = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');
+  const d = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  return `${y}${m}${d}`;
+}
+
 // A valid 身份证号 (GB 11643) for tests: region, birth date, a random sequence, the check character.
-export function makeIdNumber(region = '130902', birth = '19800101') {
+// Without a birth date, a random one: a fixed date leaves only 900 numbers, and a suite that
+// registers hundreds of people would draw the same one twice.
+export function makeIdNumber(region = '130902', birth = randomBirth()) {
   const seq = String(100 + Math.floor(Math.random() * 900));
   const body = region + birth + seq;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -22,7 +22,7 @@ before(async () => {
 
 const tag = () => uniq().slice(-3);
 
-async function mk(name, { region = '130902', birth = '19800101', ...rest } = {}) {
+async function mk(name, { region = '130902', birth, ...rest } = {}) {
   const res = await call('POST', '/api/v1/people', {
     session: admin, body: { id_number: makeIdNumber(region, birth), name, region_code: region, ...rest },
   });

@@ -107,8 +107,56 @@ async function pathFor(route, role) {
     }
     return path;
   }
+  if (path.startsWith('/api/v1/cases/') && path.includes('{')) {
+    // a fresh case of the demo person (新华区: every reader reaches it), so each call finds its step pending
+    const c = await call('POST', '/api/v1/cases', {
+      session: sessions.admin, body: { type: 'one_window', person_id: sessions.person.user.person_id },
+    });
+    assert.equal(c.status, 201, c.text);
+    return path.replace('{id}', String(c.json.id)).replace('{sid}', String(c.json.steps[0].id));
+  }
+  if (path.startsWith('/api/v1/case-types/')) return path.replace('{code}', 'one_window');
+  if (path.startsWith('/api/v1/calendar/')) {
+    // a day of its own for the admin to remove
+    if (route.roles.includes(role)) {
+      const d = await call('POST', '/api/v1/calendar', { session: sessions.admin, body: { date: '2092-01-05', kind: 'holiday' } });
+      assert.equal(d.status, 200, d.text);
+    }
+    return path.replace('{date}', '2092-01-05');
+  }
+  if (path.startsWith('/api/v1/cards')) {
+    // cards: a fresh eligible person for each application; for a step, a fresh card in the
+    // state the walked action ({action} = review) starts from; the person reads their own card
+    if (path === '/api/v1/cards' && route.method === 'POST') cardPerson = await cardEligiblePerson();
+    if (!path.includes('{id}')) return path;
+    let id = 1;
+    if (role === 'person') {
+      const own = await call('GET', '/api/v1/cards', { session: sessions.person });
+      id = own.json.items[0]?.id ?? 1;
+    } else if (route.roles.includes(role)) {
+      const p = await call('POST', '/api/v1/cards', { session: sessions.admin, body: { person_id: await cardEligiblePerson() } });
+      assert.equal(p.status, 201, p.text);
+      id = p.json.id;
+    }
+    return path.replace('{id}', String(id)).replace('{action}', 'review');
+  }
   if (path.includes('{id}')) path = path.replace('{id}', String(await idFor(route)));
   return path;
+}
+
+let cardPerson; // the person POST /api/v1/cards applies for (one application each)
+let cardPeople = 0;
+
+// A veteran of 新华区 with no card yet.
+async function cardEligiblePerson() {
+  const p = await call('POST', '/api/v1/people', {
+    session: sessions.admin, body: { id_number: makeIdNumber('130902', `1972${String(1 + (cardPeople % 12)).padStart(2, '0')}${String(1 + (cardPeople++ % 28)).padStart(2, '0')}`),
+      name: '巡检持证人', region_code: '130902' },
+  });
+  assert.equal(p.status, 201, p.text);
+  const c = await call('POST', `/api/v1/people/${p.json.id}/categories`, { session: sessions.admin, body: { category: 'veteran' } });
+  assert.equal(c.status, 201, c.text);
+  return p.json.id;
 }
 
 // A family link of xinhuaPeople[0] to a new relative (each pair links once).
@@ -159,6 +207,7 @@ function exampleBody(route) {
   const text = JSON.stringify(ex)
     .replaceAll('{uniq}', uniq())
     .replaceAll('{idnumber}', makeIdNumber())
+    .replaceAll('"{cardperson}"', String(cardPerson ?? 1))
     .replaceAll('"{relative}"', String(xinhuaPeople[1 + (nextRelative++ % (xinhuaPeople.length - 1))]))
     .replaceAll('"{member}"', () => String(walkMembers[nextMember++ % walkMembers.length]));
   return JSON.parse(text);

@@ -23,6 +23,7 @@
 #include "lib/idcard.h"
 #include "lib/timeutil.h"
 #include "modules/accounts/accounts.h"
+#include "modules/cards/cards.h"
 #include "modules/registry/people.h"
 #include "names.h"
 
@@ -1137,6 +1138,16 @@ static sy_status audit_load(struct demo_ctx *c, uint32_t seed, sy_err *err)
 	return st;
 }
 
+/* ---- cards ------------------------------------------------------------------ */
+
+/* 优待证 for one person in five, at most 200, in every state of the flow (cards.h). */
+static sy_status load_cards(struct demo_ctx *c, sy_err *err)
+{
+	int made;
+	int max = c->sum.people / 5 < 200 ? c->sum.people / 5 : 200;
+	return cards_demo(c->d, &c->actor, max, &made, err);
+}
+
 /* ---- entry point ------------------------------------------------------------ */
 
 sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary *out,
@@ -1175,6 +1186,7 @@ sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary 
 	began = true;
 	if ((st = check_not_loaded(c, err)) || (st = load_regions(c, err)) ||
 	    (st = load_orgs(c, err)) || (st = load_people(c, people_count, err)) ||
+	    (st = load_cards(c, err)) ||
 	    (st = load_users(c, err)) || (st = audit_load(c, seed, err)))
 		goto out;
 	if ((st = db_commit(d, err)))

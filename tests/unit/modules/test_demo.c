@@ -42,7 +42,7 @@ struct fixture {
 	db *d;
 	char url[512];
 	struct demo_summary sum;
-	char people_digest[65], orgs_digest[65], users_digest[65], families_digest[65];
+	char people_digest[65], orgs_digest[65], users_digest[65], families_digest[65], cards_digest[65];
 	char clash_id[19];
 };
 
@@ -115,6 +115,8 @@ static const char SQL_ORG_ROWS[] =
 	" FROM orgs ORDER BY id";
 static const char SQL_USER_ROWS[] =
 	"SELECT id, username, display_name, role, region_code, org_id, person_id FROM users ORDER BY id";
+static const char SQL_CARD_ROWS[] =
+	"SELECT id, number, person_id, kind, categories, state, region_code, replaces_id FROM cards ORDER BY id";
 static const char SQL_FAMILY_ROWS[] =
 	"SELECT l.person_id, l.relative_id, l.relation, p.death_kind, p.death_date FROM family_links l"
 	" JOIN people p ON p.id = l.person_id ORDER BY l.id";
@@ -136,6 +138,7 @@ static int setup(void **state)
 	digest(f->d, SQL_ORG_ROWS, f->orgs_digest);
 	digest(f->d, SQL_USER_ROWS, f->users_digest);
 	digest(f->d, SQL_FAMILY_ROWS, f->families_digest);
+	digest(f->d, SQL_CARD_ROWS, f->cards_digest);
 	static const char SQL_NTH[] = "SELECT id_number FROM people ORDER BY id LIMIT 1 OFFSET $1";
 	if (db_query(f->d, SQL_NTH, DB_ARGS(DB_I(CLASH_AT)), &r, &err))
 		return -1;
@@ -386,6 +389,38 @@ static void test_families(void **state)
 			 links);
 }
 
+/* 优待证 for veterans and the 三属 in every state; the `person` login's veteran holds a valid one. */
+static void test_cards(void **state)
+{
+	struct fixture *f = *state;
+	int64_t cards = count(f->d, "SELECT COUNT(*) FROM cards", DB_NOARGS);
+	assert_true(cards >= PEOPLE / 5 && cards <= PEOPLE / 5 + PEOPLE / 50);
+	static const char *const states[] = {"applied", "reviewed", "approved", "made", "handed_out",
+					     "received", "suspended", "replaced", "refused"};
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+		if (count(f->d, "SELECT COUNT(*) FROM cards WHERE state = $1", DB_ARGS(DB_T(states[i]))) < 1)
+			fail_msg("no demo card is %s", states[i]);
+	assert_true(count(f->d, "SELECT COUNT(*) FROM cards WHERE kind = 'survivor'", DB_NOARGS) >= 1);
+	/* the login person is a veteran in this seed, with a received card numbered in 新华区 */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM cards c JOIN users u ON u.person_id = c.person_id"
+			       " WHERE u.username = 'person' AND c.state = 'received' AND c.kind = 'veteran'"
+			       " AND c.number LIKE '130902%'",
+			       DB_NOARGS),
+			 1);
+	/* one standing card per person; numbers only on made cards; every application audited */
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM (SELECT person_id FROM cards WHERE live = 1"
+			       " GROUP BY person_id HAVING COUNT(*) > 1) x",
+			       DB_NOARGS),
+			 0);
+	assert_int_equal(count(f->d,
+			       "SELECT COUNT(*) FROM cards WHERE (number IS NULL) <> (made_at IS NULL)", DB_NOARGS),
+			 0);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'card.apply'", DB_NOARGS),
+			 count(f->d, "SELECT COUNT(*) FROM cards WHERE replaces_id IS NULL", DB_NOARGS));
+}
+
 /* Fewer than 50 people: no families, everyone drawn one by one. Needs a fresh database. */
 static void test_small_set_no_families(void **state)
 {
@@ -509,6 +544,8 @@ static void test_deterministic(void **state)
 	assert_string_equal(f->users_digest, digest_b);
 	digest(b, SQL_FAMILY_ROWS, digest_b);
 	assert_string_equal(f->families_digest, digest_b);
+	digest(b, SQL_CARD_ROWS, digest_b);
+	assert_string_equal(f->cards_digest, digest_b);
 	assert_memory_equal(&sum.logins, &f->sum.logins, sizeof sum.logins);
 	close_db(b, url);
 
@@ -592,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_passwords),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_cards),
 		cmocka_unit_test(test_second_load_refused),
 		cmocka_unit_test(test_bad_people_count),
 		cmocka_unit_test(test_deterministic),

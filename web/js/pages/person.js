@@ -12,6 +12,7 @@ import { toast, loading, errorState, field, fieldError, openDialog, confirmDialo
 import {
   STATUSES, BARRING, CATEGORIES, statusBadge, statusLabel, sexLabel, categoryLabel, ageFrom, today, personFields,
 } from './people.js';
+import { applyDialog, cardNumber, cardStateBadge, cardKindLabel } from './cards.js';
 
 const RELATIONS = ['spouse', 'parent', 'child', 'sibling'];
 const INVERSE = { parent: 'child', child: 'parent', spouse: 'spouse', sibling: 'sibling' };
@@ -72,8 +73,9 @@ export function render(ctx) {
         writer ? actionButton('service-add', t('person.svc.add'), serviceDialog) : null, serviceBody(p)),
       section('status', t('person.sec.status'),
         writer ? actionButton('status-add', t('person.st.add'), statusDialog) : null, statusBody(p)),
+      cardPanel(p),
       // Filled by later modules; the place is kept so the page does not change shape.
-      h('div', { class: 'person-later' }, ['cards', 'services', 'cases'].map(k => section(k, t(`person.sec.${k}`), null,
+      h('div', { class: 'person-later' }, ['services', 'cases'].map(k => section(k, t(`person.sec.${k}`), null,
         h('div', { class: 'state state-empty state-building' }, t('person.building'))))));
     // After a dialog's change, keyboard users continue from the button that opened it.
     if (returnFocus) {
@@ -81,6 +83,36 @@ export function render(ctx) {
       returnFocus = null;
       setTimeout(() => { const el = document.getElementById(target); if (el && ctx.alive()) el.focus(); }, 0);
     }
+  }
+
+  // ---------- 优待证 (the cards module; its own small query) ----------
+
+  function cardPanel(p) {
+    const body = h('div', { id: 'person-cards' }, loading());
+    const canApply = writer && p.status === 'normal' && !p.status_bars_card;
+    const applyBtn = canApply ? h('button', { type: 'button', class: 'btn btn-small btn-primary write-action', id: 'card-apply', hidden: true,
+      onclick: async () => {
+        const card = await applyDialog(p);
+        if (card && ctx.alive()) ctx.navigate(`cards/${card.id}`);
+      } }, t('cards.apply')) : null;
+    get('/cards', { person: p.id, limit: 20 }).then(data => {
+      if (!ctx.alive()) return;
+      const items = (data && data.items) || [];
+      const standing = items.filter(c => !['refused', 'returned', 'revoked', 'replaced'].includes(c.state));
+      if (applyBtn) applyBtn.hidden = standing.length > 0;
+      if (!items.length) {
+        mount(body, h('div', { class: 'state state-empty', id: 'person-cards-empty' },
+          p.status_bars_card ? t('cards.person_barred') : t('cards.person_none')));
+        return;
+      }
+      mount(body, h('ul', { class: 'plain-list', id: 'person-card-list' }, items.map(c => h('li', { dataset: { id: c.id } },
+        h('a', { href: `#/cards/${encodeURIComponent(c.id)}`, class: 'mono card-link' }, cardNumber(c.number)), ' ',
+        cardStateBadge(c.state), ' ', cardKindLabel(c.kind),
+        c.received_at ? ` · ${t('cards.field.received')} ${fmtTime(c.received_at)}` : ''))));
+    }).catch(err => {
+      if (ctx.alive() && err.status !== 401) mount(body, errorState(err));
+    });
+    return section('cards', t('person.sec.cards'), applyBtn, body);
   }
 
   let returnFocus = null;
