@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "timeutil.h"
+
 /* Days from civil date (H. Hinnant's algorithm): exact for the whole Gregorian range. */
 static int32_t days_from_civil(int y, int m, int d)
 {
@@ -15,20 +17,9 @@ static int32_t days_from_civil(int y, int m, int d)
 	return (int32_t)(era * 146097 + doe - 719468);
 }
 
-static bool valid_date(int y, int m, int d)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1800 || y > 9999 || m < 1 || m > 12 || d < 1)
-		return false;
-	int max = mdays[m - 1];
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	return d <= max;
-}
-
 bool workday_from_ymd(int y, int m, int d, int32_t *day)
 {
-	if (!valid_date(y, m, d))
+	if (!time_valid_date(y, m, d))
 		return false;
 	*day = days_from_civil(y, m, d);
 	return true;
