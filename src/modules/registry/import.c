@@ -189,13 +189,14 @@ sy_status import_parse_date(const char *s, const char *field, char out[11], sy_e
 }
 
 /*
- * A 身份证号 that Excel stored as a number comes out as 1.30902E+17 (CSV) or
- * as a number with more than 15 digits (.xlsx): its last digits are gone.
+ * A 身份证号 that Excel stored as a number comes out as 1.30902E+17 (CSV) or,
+ * in an .xlsx, as a number cell with more than 15 digits: its last digits
+ * are gone. An .xlsx text cell of 18 digits is the number as typed.
  */
-static bool id_cell_was_a_number(const char *s, bool xlsx)
+static bool id_cell_was_a_number(const char *s, const struct xlsx_reader *x, int idx)
 {
-	if (xlsx)
-		return xlsx_number_is_lossy(s, strlen(s));
+	if (x)
+		return xlsx_cell_kind(x, (size_t)idx) == XLSX_NUMBER && xlsx_number_is_lossy(s, strlen(s));
 	const char *e = strpbrk(s, "eE");
 	if (!e || e == s)
 		return false;
@@ -267,7 +268,7 @@ struct importer {
 	char (*header)[64];          /* the file's own column names, for problems */
 	size_t nheader;
 	strbuf rejected;
-	bool xlsx;
+	const struct xlsx_reader *xlsx; /* the reader, for an .xlsx: cell kinds */
 };
 
 static const char *cell(const struct csv_row *row, int idx, char *buf, size_t cap)
@@ -356,7 +357,8 @@ static sy_status import_one(struct importer *im, const struct csv_row *row, sy_e
 	*row_bad = true;
 	for (int c = 0; c < k->ncolumns; c++) {
 		r.cell[c] = cell(row, im->col[c], buf[c], sizeof buf[c]);
-		if (r.cell[c] && (k->columns[c].flags & IMPORT_ID_NUMBER) && id_cell_was_a_number(r.cell[c], im->xlsx))
+		if (r.cell[c] && (k->columns[c].flags & IMPORT_ID_NUMBER) &&
+		    id_cell_was_a_number(r.cell[c], im->xlsx, im->col[c]))
 			return sy_failf(e, SY_EINVAL, "id_number_was_a_number", k->columns[c].field,
 					"身份证号被 Excel 存成了数字，末几位已丢失；请将该列设为文本后重新录入",
 					"Excel stored the ID number as a number and lost its last digits; format the column as text");
@@ -453,8 +455,8 @@ sy_status registry_import(db *d, const struct principal *actor, const struct imp
 	if ((st = source_open(&src, buf, len, &rep->format, err)))
 		goto out;
 	opened = true;
-	im.xlsx = src.xlsx != NULL;
-	im.c.rows_hint = im.xlsx ? 0 : count_lines(buf, len);
+	im.xlsx = src.xlsx;
+	im.c.rows_hint = src.xlsx ? 0 : count_lines(buf, len);
 	if ((more = source_next(&src, &row, err)) <= 0) {
 		st = more < 0 ? err->status
 			      : sy_failf(err, SY_EINVAL, "import_empty", NULL, "文件为空", "the file is empty");

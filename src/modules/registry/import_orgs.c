@@ -34,7 +34,7 @@ static const struct import_column columns[NCOLS] = {
 	[C_CONTACT] = {"contact_name", {"联系人", "contact_name"}, 0, "李红"},
 	[C_CONTACT_PHONE] = {"contact_phone", {"联系电话", "联系人电话", "contact_phone"}, 0, "13800001234"},
 	[C_NOTE] = {"note", {"备注", "note"}, 0, NULL},
-	[C_ASSOCIATION] = {"association", {"所属协会", "association"}, 0, "沧州市拥军优属促进会"},
+	[C_ASSOCIATION] = {"association", {"所属协会", "association"}, 0, NULL}, /* a city association is not every officer's to name */
 };
 
 struct orgs_state {

@@ -19,7 +19,7 @@ enum { C_ID, C_NAME, C_PHONE, C_REGION, C_ADDRESS, C_HREGION, C_HADDRESS, C_LAT,
 
 static const struct import_column columns[NCOLS] = {
 	[C_ID] = {"id_number", {"身份证号", "身份证号码", "公民身份号码", "id_number"}, IMPORT_REQUIRED | IMPORT_ID_NUMBER,
-		  "130902199001011234"},
+		  "130902199001011230"},
 	[C_NAME] = {"name", {"姓名", "name"}, IMPORT_REQUIRED, "王建国"},
 	[C_PHONE] = {"phone", {"电话", "手机", "手机号", "联系电话", "phone"}, 0, "13800001234"},
 	[C_REGION] = {"region_code", {"居住地区代码", "地区代码", "region_code"}, IMPORT_REQUIRED, "130902"},

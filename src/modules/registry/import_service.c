@@ -24,7 +24,7 @@ enum { C_ID, C_BRANCH, C_ENLIST, C_DISCHARGE, C_RANK, C_EXIT, C_GRADE, C_CAUSE, 
 
 static const struct import_column columns[NCOLS] = {
 	[C_ID] = {"id_number", {"身份证号", "身份证号码", "公民身份号码", "id_number"}, IMPORT_REQUIRED | IMPORT_ID_NUMBER,
-		  "130902199001011234"},
+		  "130902199001011230"},
 	[C_BRANCH] = {"branch", {"军种", "branch"}, IMPORT_REQUIRED, "陆军"},
 	[C_ENLIST] = {"enlist_date", {"入伍批准日期", "入伍时间", "入伍日期", "enlist_date"}, IMPORT_REQUIRED, "2008-12-01"},
 	[C_DISCHARGE] = {"discharge_date", {"退役命令日期", "退役时间", "退役日期", "discharge_date"}, 0, "2016-12-01"},
