@@ -131,6 +131,28 @@ test('organisations: types by Chinese name, an association joined, duplicates ne
   assert.deepEqual([again.json.existing, again.json.skipped, again.json.inserted], [2, 2, 0]);
   const list2 = await call('GET', `/api/v1/orgs?q=${encodeURIComponent(tag)}`, { session: officer });
   assert.equal(list2.json.items.filter((o) => o.type === 'merchant').length, 2);
+
+  // updated, with the association it already belongs to: still one membership, the new address kept
+  const moved = rows.slice(0, 2).map((r) => [...r]);
+  moved[1][3] = '新华区解放西路10号';
+  const upd = await upload(officer, 'orgs', csv(moved), '?commit=1&on_existing=update');
+  assert.equal(upd.status, 200, JSON.stringify(upd.json));
+  assert.deepEqual([upd.json.updated, upd.json.invalid], [1, 0]);
+  const page2 = await call('GET', `/api/v1/orgs/${assoc.json.id}`, { session: admin });
+  assert.deepEqual(page2.json.members.map((m) => m.name), [`拥军超市${tag}`]);
+  const shop2 = await call('GET', `/api/v1/orgs/${shop.id}`, { session: officer });
+  assert.equal(shop2.json.address, '新华区解放西路10号');
+
+  // a row the domain refuses only while writing (an association with members cannot become a
+  // shop) is undone alone under its savepoint; the next row still lands
+  const mixed = [rows[0],
+    [`新华拥军协会${tag}`, '拥军商户', '130902', '', '', '', '', '', ''],
+    [`新店${tag}`, '拥军商户', '130902', '', '', '', '', '', '']];
+  const mix = await upload(officer, 'orgs', csv(mixed), '?commit=1&on_existing=update');
+  assert.equal(mix.status, 200, JSON.stringify(mix.json));
+  assert.deepEqual(mix.json.problems.map((p) => [p.row, p.code]), [[2, 'association_has_members']]);
+  assert.deepEqual([mix.json.updated, mix.json.inserted], [0, 1]);
+  assert.equal((await call('GET', `/api/v1/orgs/${assoc.json.id}`, { session: admin })).json.type, 'association');
 });
 
 test('a 身份证号 Excel saved as a number (1.30902E+17) is named as such', async () => {

@@ -14,11 +14,8 @@
 #include "orgs.h"
 #include "vocab.h"
 
-static const char SQL_ORG_BY_NAME[] = "SELECT id FROM orgs WHERE region_code = $1 AND name = $2";
 static const char SQL_ASSOCIATIONS_NAMED[] =
 	"SELECT id, region_code FROM orgs WHERE type = 'association' AND name = $1 ORDER BY id";
-static const char SQL_IS_MEMBER[] =
-	"SELECT 1 FROM association_members WHERE association_id = $1 AND member_id = $2";
 
 enum { C_NAME, C_TYPE, C_REGION, C_ADDRESS, C_PHONE, C_LAT, C_LON, C_CONTACT, C_CONTACT_PHONE, C_NOTE,
        C_ASSOCIATION, NCOLS };
@@ -92,16 +89,12 @@ static sy_status find_association(struct import_ctx *c, const char *name, int64_
 			       "no association named %s", name);
 }
 
-/* With commit: make org a member of the association unless it is one already. */
+/* With commit: make org a member of the association; one already a member stays one. */
 static sy_status join_association(struct import_ctx *c, int64_t association, int64_t org, sy_err *e)
 {
-	int64_t one;
-	sy_status st = db_query_int(c->d, SQL_IS_MEMBER, DB_ARGS(DB_I(association), DB_I(org)), &one, e);
-	if (st == SY_OK)
-		return SY_OK;
-	if (st != SY_ENOTFOUND)
-		return st;
-	return registry_org_member_add(c->d, c->actor, association, org, e);
+	sy_status st = registry_org_member_add(c->d, c->actor, association, org, e);
+	/* a pre-check refused it, no statement failed: the transaction goes on */
+	return st == SY_ECONFLICT && strcmp(e->code, "already_member") == 0 ? SY_OK : st;
 }
 
 static sy_status orgs_row(struct import_ctx *c, const struct import_row *row, sy_err *e, bool *row_bad)
@@ -126,8 +119,7 @@ static sy_status orgs_row(struct import_ctx *c, const struct import_row *row, sy
 		return import_out_of_memory(e);
 	dup->id = (int64_t)row->line;
 	*row_bad = false; /* from here on a failure is the database's */
-	st = db_query_int(c->d, SQL_ORG_BY_NAME, DB_ARGS(DB_T(in.region_code.value), DB_T(in.name.value)),
-			  &existing, e);
+	st = registry_org_find_by_name(c->d, in.region_code.value, in.name.value, &existing, e);
 	if (st && st != SY_ENOTFOUND)
 		return st;
 	if (existing) {
@@ -144,7 +136,7 @@ static sy_status orgs_row(struct import_ctx *c, const struct import_row *row, sy
 		return SY_OK;
 	}
 	if (c->opt->commit && ((st = registry_org_create(c->d, c->actor, &in, &id, e)) ||
-			       (association && (st = registry_org_member_add(c->d, c->actor, association, id, e)))))
+			       (association && (st = join_association(c, association, id, e)))))
 		return st;
 	c->rep->inserted++;
 	return SY_OK;

@@ -272,6 +272,11 @@ sy_status registry_org_validate(db *d, const struct principal *actor, const stru
 }
 
 /* Two organisations of one name in one region are one organisation entered twice. */
+sy_status registry_org_find_by_name(db *d, const char *region, const char *name, int64_t *id, sy_err *err)
+{
+	return db_query_int(d, SQL_ORG_SAME_NAME, DB_ARGS(DB_T(region), DB_T(name), DB_I(0)), id, err);
+}
+
 static sy_status check_unique_name(db *d, const char *region, const char *name, int64_t self, sy_err *err)
 {
 	int64_t other;

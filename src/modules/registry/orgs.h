@@ -69,6 +69,8 @@ bool registry_org_may_edit(const struct principal *actor);
 /* Check a create (creating) or a change without writing; errors name the field. */
 sy_status registry_org_validate(db *d, const struct principal *actor, const struct org_input *in,
 				bool creating, sy_err *err);
+/* The organisation of this name in this region (names are unique there); SY_ENOTFOUND when none. */
+sy_status registry_org_find_by_name(db *d, const char *region, const char *name, int64_t *id, sy_err *err);
 /* Create (validated, audited). Joins the caller's transaction. */
 sy_status registry_org_create(db *d, const struct principal *actor, const struct org_input *in,
 			      int64_t *id, sy_err *err);
