@@ -2,6 +2,7 @@
 #   make run     install what is missing, build, create a demo database, serve :8080
 #   make test    install what is missing, build with sanitizers, run every test
 #   make bench   measure against the targets in docs/benchmarks.md
+#   make fuzz    run every libFuzzer target for FUZZ_SECONDS (default 60) each
 #   make install PREFIX=/usr/local
 PREFIX  ?= /usr/local
 CC      ?= cc
@@ -29,6 +30,13 @@ OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN:$(BUILD)/gen/%.c=$(BUILD)/obj/
 TOBJ     := $(LIB_SRC:%.c=$(BUILD)/tobj/%.o) $(GEN:$(BUILD)/gen/%.c=$(BUILD)/tobj/gen/%.o)
 TEST_SRC := $(shell find tests/unit tests/api -name 'test_*.c' 2>/dev/null | sort)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# Fuzz targets: replayed over their corpus by `make test`, fuzzed by `make fuzz`.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/fuzz_%)
+FOBJ     := $(LIB_SRC:%.c=$(BUILD)/fobj/%.o) $(GEN:$(BUILD)/gen/%.c=$(BUILD)/fobj/gen/%.o)
+FUZZ_CC  ?= clang
+FFLAGS   = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 BIN  = $(BUILD)/shuangyong
 TBIN = $(BUILD)/shuangyong-asan
@@ -63,6 +71,21 @@ $(BUILD)/tests/%: tests/%.c $(TOBJ) tests/testutil.h
 	@mkdir -p $(@D)
 	@echo "CC [test] $<"; $(CC) $(CFLAGS_BASE) $(TFLAGS) -Itests -o $@ $< $(TOBJ) $(LIBS) $$(pkg-config --libs cmocka)
 
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(TOBJ)
+	@mkdir -p $(@D)
+	@echo "CC [replay] $<"; $(CC) $(CFLAGS_BASE) $(TFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(TOBJ) $(LIBS)
+
+# libFuzzer builds (clang): the project's objects instrumented for coverage.
+$(BUILD)/fobj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	@echo "CC [fuzz] $<"; $(FUZZ_CC) $(CFLAGS_BASE) $(FFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fobj/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	@echo "CC [fuzz] $<"; $(FUZZ_CC) $(CFLAGS_BASE) $(FFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FOBJ)
+	@mkdir -p $(@D)
+	@echo "CC [fuzz] $<"; $(FUZZ_CC) $(CFLAGS_BASE) $(FFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FOBJ) $(LIBS)
+
 # Front-end libraries come from the npm registry (package-lock.json).
 vendor: web/vendor/echarts.min.js web/vendor/leaflet/leaflet.js
 web/vendor/echarts.min.js: node_modules/echarts/dist/echarts.min.js
@@ -87,10 +110,16 @@ run: deps
 
 test:
 	scripts/deps.sh test
-	$(MAKE) $(BIN) $(TBIN) $(TEST_BIN) vendor
+	$(MAKE) $(BIN) $(TBIN) $(TEST_BIN) $(FUZZ_REPLAY) vendor
 	tests/run.sh
 
-test-build: $(BIN) $(TBIN) $(TEST_BIN)
+test-build: $(BIN) $(TBIN) $(TEST_BIN) $(FUZZ_REPLAY)
+
+# FUZZ_SECONDS per target (default 60); new findings land in $(BUILD)/fuzz/findings.
+fuzz:
+	scripts/deps.sh fuzz
+	$(MAKE) $(FUZZ_BIN)
+	tests/fuzz/run.sh $(BUILD)
 
 bench:
 	scripts/deps.sh bench
@@ -106,4 +135,6 @@ install: all
 clean:
 	rm -rf $(BUILD) web/vendor tests/e2e/out
 
-.PHONY: all vendor deps run test test-build bench install clean
+# The instrumented objects are only reached through pattern rules; keep them.
+.SECONDARY: $(FOBJ)
+.PHONY: all vendor deps run test test-build fuzz bench install clean

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what the build, the server and the tests need on Debian 12.
-# Usage: scripts/deps.sh [build|test|bench]
+# Usage: scripts/deps.sh [build|test|bench|fuzz]
 # Runs apt-get only for packages that are missing and only as root; runs
 # `npm ci` only when node_modules is older than package-lock.json.
 set -eu
@@ -13,6 +13,7 @@ pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 case "$what" in
 test)  pkgs="$pkgs libcmocka-dev postgresql chromium fonts-wqy-microhei curl python3" ;;
 bench) pkgs="$pkgs postgresql nginx wrk curl python3" ;;
+fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 esac
 
 missing=""

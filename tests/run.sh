@@ -130,6 +130,14 @@ for t in $(find "$BUILD/tests" -type f -name 'test_*' | sort); do
 	run_c "${t#"$BUILD"/tests/}" "$t"
 done
 
+echo "== Fuzz corpora (each target replayed over its corpus under the sanitizers)"
+for t in $(find "$BUILD/tests/fuzz" -type f -name 'replay_*' 2>/dev/null | sort); do
+	name=${t##*/replay_}
+	log="$WORK/replay_$name.log"
+	"$t" "tests/fuzz/corpus/$name" >"$log" 2>&1
+	count_tap "fuzz corpus: $name" "$log" $?
+done
+
 echo "== PostgreSQL"
 PG_PORT=$(free_port)
 mkdir -p "$PG_DIR"
