@@ -11,7 +11,7 @@ pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libpq-dev libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
       sqlite3 nodejs npm"
 case "$what" in
-test)  pkgs="$pkgs libcmocka-dev postgresql chromium fonts-wqy-microhei curl python3" ;;
+test)  pkgs="$pkgs libcmocka-dev postgresql chromium fonts-wqy-microhei curl python3 nginx" ;;
 bench) pkgs="$pkgs postgresql nginx wrk curl python3" ;;
 fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 esac

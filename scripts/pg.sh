@@ -6,6 +6,8 @@
 #                                         create shuangyong_test; last line of
 #                                         stdout is its URL
 #   scripts/pg.sh createdb DIR PORT NAME  create another database; prints its URL
+#   scripts/pg.sh pause DIR               stop (fast) but keep DIR: `start DIR PORT`
+#                                         brings the same cluster back (fault tests)
 #   scripts/pg.sh stop DIR                stop (fast) and remove DIR
 #
 # DIR should be a fresh path under /tmp (e.g. /tmp/sy-pg.XXXXXX from mktemp -d):
@@ -18,7 +20,7 @@ set -eu
 die() { echo "pg.sh: $*" >&2; exit 1; }
 
 usage() {
-	echo "usage: $0 start DIR PORT | createdb DIR PORT NAME | stop DIR" >&2
+	echo "usage: $0 start DIR PORT | createdb DIR PORT NAME | pause DIR | stop DIR" >&2
 	exit 2
 }
 
@@ -131,14 +133,20 @@ EOF
 	create_db "$dir" "$port" shuangyong_test
 }
 
+pause() { # DIR
+	dir=$1
+	[ -f "$dir/.sy-pg" ] || die "$dir was not made by pg.sh"
+	if [ -f "$dir/data/postmaster.pid" ]; then
+		as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >&2 || true
+	fi
+}
+
 stop() { # DIR
 	dir=$1
 	[ -d "$dir" ] || return 0
 	# Refuse to remove anything this script did not create.
 	[ -f "$dir/.sy-pg" ] || die "$dir was not made by pg.sh; not removing it"
-	if [ -f "$dir/data/postmaster.pid" ]; then
-		as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >&2 || true
-	fi
+	pause "$dir"
 	rm -rf "$dir"
 }
 
@@ -159,6 +167,10 @@ createdb)
 	[ $# -eq 4 ] || usage
 	check_port "$3"
 	create_db "$DIR" "$3" "$4"
+	;;
+pause)
+	[ $# -eq 2 ] || usage
+	pause "$DIR"
 	;;
 stop)
 	[ $# -eq 2 ] || usage
