@@ -92,6 +92,11 @@ test:
 
 test-build: $(BIN) $(TBIN) $(TEST_BIN)
 
+# The placement engine's benchmark program (bench/placement.sh builds and runs it).
+$(BUILD)/bench/placement: bench/placement.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(HARDEN) $(LDHARDEN) -o $@ $< $(OBJ) $(LIBS)
+
 bench:
 	scripts/deps.sh bench
 	$(MAKE) all

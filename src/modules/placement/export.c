@@ -36,8 +36,15 @@ static void put_field(strbuf *sb, const char *s)
 static void put_milli(strbuf *sb, int64_t v)
 {
 	char b[32];
-	pl_format_milli(v, b);
-	sb_puts(sb, b);
+	sb_append(sb, b, (size_t)pl_format_milli(v, b));
+}
+
+/* A whole number (rank, places, turn) without printf: see pl_format_milli. */
+static void put_int(strbuf *sb, int64_t v)
+{
+	char b[32];
+	int n = pl_format_milli(v * PL_MILLI, b);
+	sb_append(sb, b, (size_t)n - 4); /* without ".000" */
 }
 
 bool pl_canon_scores(strbuf *sb, const struct pl_candidate *c, const struct pl_score *s,
@@ -46,7 +53,8 @@ bool pl_canon_scores(strbuf *sb, const struct pl_candidate *c, const struct pl_s
 	sb_puts(sb, "scores v1\n");
 	for (int i = 0; i < rk->n; i++) {
 		int32_t k = rk->order[i];
-		sb_printf(sb, "%d\t", i + 1);
+		put_int(sb, i + 1);
+		sb_putc(sb, '\t');
 		put_field(sb, c[k].id);
 		sb_puts(sb, s[k].status == PL_FIRST ? "\tfirst\t" : "\tscored\t");
 		put_milli(sb, s[k].total);
@@ -88,14 +96,19 @@ bool pl_canon_results(strbuf *sb, const struct pl_candidate *c, const struct pl_
 	sb_puts(sb, "results v1\n");
 	for (int i = 0; i < rk->n; i++) {
 		int32_t k = rk->order[i];
-		sb_printf(sb, "%d\t", i + 1);
+		put_int(sb, i + 1);
+		sb_putc(sb, '\t');
 		put_field(sb, c[k].id);
-		sb_printf(sb, "\t%s\t", pl_outcome_name(res[k].outcome));
+		sb_putc(sb, '\t');
+		sb_puts(sb, pl_outcome_name(res[k].outcome));
+		sb_putc(sb, '\t');
 		if (res[k].post >= 0)
 			put_field(sb, posts[res[k].post].id);
 		else
 			sb_putc(sb, '-');
-		sb_printf(sb, "\t%d\n", (int)res[k].turn);
+		sb_putc(sb, '\t');
+		put_int(sb, res[k].turn);
+		sb_putc(sb, '\n');
 	}
 	return !sb->oom;
 }

@@ -132,8 +132,8 @@ void pl_rates_put(struct pl_rates *r, int item, bool set, int64_t value_milli);
  * every value the admin types and every value an export carries.
  */
 bool pl_parse_milli(const char *s, int max_decimals, int64_t *out);
-/* Format thousandths as "38.000" (always three decimals: the canonical form). */
-void pl_format_milli(int64_t v, char out[32]);
+/* Format thousandths as "38.000" (always three decimals: the canonical form); returns the length. */
+int pl_format_milli(int64_t v, char out[32]);
 
 /* ---------------------------------------------------------------------------
  * Policy tables in the database (policy.c)
@@ -251,12 +251,14 @@ enum pl_status { PL_NOT_ELIGIBLE, PL_FIRST /* honour: placed first */, PL_SCORED
 /* One line of a breakdown: the veteran checks quantity x per_unit = points against the table. */
 struct pl_line {
 	int16_t item;          /* enum pl_item */
-	int64_t quantity;      /* thousandths (12.5 years = 12500; 2 awards = 2000) */
-	int64_t per_unit;      /* millipoints per unit, as in the table (negative for deductions) */
+	int32_t quantity;      /* thousandths (12.5 years = 12500; 2 awards = 2000); counts ≤ 1000 */
+	int32_t per_unit;      /* millipoints per unit, as in the table (≤ 1000 points; negative for deductions) */
 	int64_t points;        /* millipoints = quantity * per_unit / 1000, exact */
 };
 
-#define PL_MAX_LINES 48
+/* The most lines one candidate can have: 2 years + rank + 12 awards + 2 commendations +
+ * disability + hardship + special post + 5 deductions = 25. */
+#define PL_MAX_LINES 28
 struct pl_score {
 	uint8_t status;        /* enum pl_status */
 	unsigned criteria;     /* pl_eligibility() */
