@@ -121,6 +121,11 @@ fuzz:
 	$(MAKE) $(FUZZ_BIN)
 	tests/fuzz/run.sh $(BUILD)
 
+# The placement engine's benchmark program (bench/placement.sh builds and runs it).
+$(BUILD)/bench/placement: bench/placement.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(HARDEN) $(LDHARDEN) -o $@ $< $(OBJ) $(LIBS)
+
 bench:
 	scripts/deps.sh bench
 	$(MAKE) all
