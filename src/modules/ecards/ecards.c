@@ -58,10 +58,11 @@ bool ecards_holder_barred(const char *status)
 /* 409 card_is_<state>, naming the state in words. */
 static sy_status not_valid(const char *state, const char *zh_what, const char *en_what, sy_err *err)
 {
-	char code[48];
+	char code[48], zh[256], en[256];
 	snprintf(code, sizeof code, "card_is_%s", state);
-	return sy_fail(err, SY_ECONFLICT, code, NULL, "优待证当前状态为「%s」，%s", "the card is %s: %s",
-		       card_state_label(state, false), zh_what, card_state_label(state, true), en_what);
+	snprintf(zh, sizeof zh, "优待证当前状态为「%s」，%s", card_state_label(state, false), zh_what);
+	snprintf(en, sizeof en, "the card is %s: %s", card_state_label(state, true), en_what);
+	return sy_failf(err, SY_ECONFLICT, code, NULL, zh, en);
 }
 
 static sy_status holder_not_eligible(sy_err *err)

@@ -21,23 +21,30 @@
 
 #define PNG_SCALE_DEFAULT 8
 
-enum picture { PIC_SVG, PIC_PNG, PIC_JSON };
+enum picture { PIC_SVG = 1, PIC_PNG = 2, PIC_JSON = 4 };
 
-/* ?format=: svg or png (or json where allowed); 400 naming "format" otherwise. */
-static sy_status picture_format(struct http_req *r, bool json_ok, enum picture *out, sy_err *err)
+/* ?format= among the allowed (a set of enum picture), def when absent; 400 naming "format" otherwise. */
+static sy_status picture_format(struct http_req *r, unsigned allowed, enum picture def, enum picture *out,
+				sy_err *err)
 {
+	static const struct {
+		const char *name;
+		enum picture p;
+	} names[] = {{"svg", PIC_SVG}, {"png", PIC_PNG}, {"json", PIC_JSON}};
 	const char *f = http_query(r, "format");
-	*out = json_ok ? PIC_JSON : PIC_SVG;
-	if (!f || !*f || (json_ok && strcmp(f, "json") == 0))
+	*out = def;
+	if (!f || !*f)
 		return SY_OK;
-	if (strcmp(f, "svg") == 0 && !json_ok)
-		return SY_OK;
-	if (strcmp(f, "png") == 0) {
-		*out = PIC_PNG;
-		return SY_OK;
-	}
-	return sy_failf(err, SY_EINVAL, "invalid_format", "format", json_ok ? "format 只能是 json 或 png" : "format 只能是 svg 或 png",
-			json_ok ? "format must be json or png" : "format must be svg or png");
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(f, names[i].name) == 0 && (allowed & names[i].p)) {
+			*out = names[i].p;
+			return SY_OK;
+		}
+	if (allowed & PIC_SVG)
+		return sy_failf(err, SY_EINVAL, "invalid_format", "format", "format 只能是 svg、png 或 json",
+				"format must be svg, png or json");
+	return sy_failf(err, SY_EINVAL, "invalid_format", "format", "format 只能是 json 或 png",
+			"format must be json or png");
 }
 
 /* ?scale= pixels per module of a PNG (1..QR_SCALE_MAX). */
@@ -56,14 +63,13 @@ static sy_status png_scale(struct http_req *r, int *scale, sy_err *err)
 }
 
 /* The picture of text as the response body. */
-static sy_status send_picture(struct http_req *r, const char *text, enum picture pic, const char *filename,
-			      sy_err *err)
+static sy_status send_picture(struct http_req *r, const char *text, enum picture pic, int scale,
+			      const char *filename, sy_err *err)
 {
 	sy_status st;
 	if (pic == PIC_PNG) {
 		unsigned char *png = NULL;
-		int scale;
-		if ((st = png_scale(r, &scale, err)) || (st = qr_png(text, scale, &png, &r->out_len, err)))
+		if ((st = qr_png(text, scale, &png, &r->out_len, err)))
 			return st;
 		r->out = (char *)png;
 		r->content_type = "image/png";
@@ -88,35 +94,45 @@ static sy_status get_my_card(struct http_req *r, sy_err *err)
 	return SY_OK;
 }
 
-static sy_status get_my_ecard(struct http_req *r, sy_err *err)
+/* {text, card_number, key_id, issued_at, expires_at, refresh_at (when given), ttl, svg}. */
+static sy_status send_code_json(struct http_req *r, const char *text, const struct ecard *p, int64_t refresh_at,
+				sy_err *err)
 {
-	char text[ECARD_TEXT_MAX], kid[KEYS_ID_LEN], issued[TIME_ISO_LEN], expires[TIME_ISO_LEN], refresh[TIME_ISO_LEN];
-	struct ecard p;
-	enum picture pic;
+	char kid[KEYS_ID_LEN], issued[TIME_ISO_LEN], expires[TIME_ISO_LEN], refresh[TIME_ISO_LEN];
 	char *svg = NULL;
 	size_t svg_len;
-	sy_status st;
-	if ((st = picture_format(r, true, &pic, err)) ||
-	    (st = ecards_my_code(r->db, &r->who, (int64_t)time(NULL), text, &p, err)))
+	sy_status st = qr_svg(text, &svg, &svg_len, err);
+	if (st)
 		return st;
-	if (pic == PIC_PNG)
-		return send_picture(r, text, pic, NULL, err);
-	if ((st = qr_svg(text, &svg, &svg_len, err)))
-		return st;
-	/* Ask again when four fifths of the life have passed: the last fifth covers a slow network. */
-	int64_t refresh_at = p.issued_at + (p.expires_at - p.issued_at) * 4 / 5;
-	snprintf(kid, sizeof kid, "%08x", (unsigned)p.key_id);
-	time_iso((time_t)p.issued_at, issued);
-	time_iso((time_t)p.expires_at, expires);
+	snprintf(kid, sizeof kid, "%08x", (unsigned)p->key_id);
+	time_iso((time_t)p->issued_at, issued);
+	time_iso((time_t)p->expires_at, expires);
 	time_iso((time_t)refresh_at, refresh);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s%}", "text", text, "card_number", p.card_no,
-				 "key_id", kid, "issued_at", issued, "expires_at", expires, "refresh_at", refresh,
-				 "ttl", (json_int_t)(p.expires_at - p.issued_at), "svg", svg, svg_len);
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:b, s:s%}", "text", text, "card_number",
+				 p->card_no, "key_id", kid, "issued_at", issued, "expires_at", expires, "refresh_at",
+				 refresh_at ? refresh : NULL, "ttl", (json_int_t)(p->expires_at - p->issued_at),
+				 "is_static", ecard_is_static(p), "svg", svg, svg_len);
 	free(svg);
 	if (!body)
 		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 	http_json(r, 200, body);
 	return SY_OK;
+}
+
+static sy_status get_my_ecard(struct http_req *r, sy_err *err)
+{
+	char text[ECARD_TEXT_MAX];
+	struct ecard p;
+	enum picture pic;
+	int scale;
+	sy_status st;
+	if ((st = picture_format(r, PIC_JSON | PIC_PNG, PIC_JSON, &pic, err)) || (st = png_scale(r, &scale, err)) ||
+	    (st = ecards_my_code(r->db, &r->who, (int64_t)time(NULL), text, &p, err)))
+		return st;
+	if (pic == PIC_PNG)
+		return send_picture(r, text, pic, scale, NULL, err);
+	/* Ask again when four fifths of the life have passed: the last fifth covers a slow network. */
+	return send_code_json(r, text, &p, p.issued_at + (p.expires_at - p.issued_at) * 4 / 5, err);
 }
 
 static sy_status get_printed_code(struct http_req *r, sy_err *err)
@@ -125,11 +141,17 @@ static sy_status get_printed_code(struct http_req *r, sy_err *err)
 	struct ecard p;
 	enum picture pic;
 	int64_t id;
+	int scale;
 	sy_status st;
-	if ((st = http_param_id(r, "id", &id, err)) || (st = picture_format(r, false, &pic, err)) ||
+	/* Every input is checked before the code is signed and the print audited. */
+	if ((st = http_param_id(r, "id", &id, err)) ||
+	    (st = picture_format(r, PIC_SVG | PIC_PNG | PIC_JSON, PIC_SVG, &pic, err)) ||
+	    (st = png_scale(r, &scale, err)) ||
 	    (st = ecards_printed_code(r->db, &r->who, id, (int64_t)time(NULL), text, &p, err)))
 		return st;
-	return send_picture(r, text, pic, arena_printf(r->a, "ecard-%s", p.card_no), err);
+	if (pic == PIC_JSON)
+		return send_code_json(r, text, &p, 0, err);
+	return send_picture(r, text, pic, scale, arena_printf(r->a, "ecard-%s", p.card_no), err);
 }
 
 static sy_status get_revocations(struct http_req *r, sy_err *err)
@@ -166,7 +188,7 @@ const struct route ecards_routes[] = {
 	 " Ed25519 by the current key under the context SY-REVOKE (see docs/api.md). No personal data",
 	 NULL},
 	{"GET", "/api/v1/cards/{id}/printed-code", get_printed_code, ROLE_ADMIN | ROLE_OFFICER, 0,
-	 "The static signed QR code for printing on a card (?format=svg|png, scale): valid for the static-code"
+	 "The static signed QR code for printing on a card (?format=svg|png|json, scale): valid for the static-code"
 	 " lifetime; for a card that is made, at the station or received; audited (card.print_code)",
 	 NULL},
 	{"GET", "/api/v1/me/card", get_my_card, ROLE_PERSON, 0,
