@@ -26,7 +26,7 @@ export async function steps(admin, cardId, ...actions) {
 
 /**
  * A new person (veteran of 新华区) with a login; withCard: 'received' (a valid card),
- * 'applied', or null (none). Returns {admin, session, personId, cardId, number}.
+ * 'applied', or null (none). Returns {admin, session, username, password, personId, cardId, number}.
  */
 export async function holder(withCard = 'received') {
   const admin = await login('admin');
@@ -51,7 +51,8 @@ export async function holder(withCard = 'received') {
     body: { username, display_name: '持证人', password: 'holder-password-1', role: 'person', person_id: p.json.id, region_code: '130902' },
   });
   assert.equal(u.status, 201, u.text);
-  return { admin, session: await loginAs(username, 'holder-password-1'), personId: p.json.id, cardId, number };
+  const password = 'holder-password-1';
+  return { admin, session: await loginAs(username, password), username, password, personId: p.json.id, cardId, number };
 }
 
 // The key directory, as keys_configure derives it from the database URL.
