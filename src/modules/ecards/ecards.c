@@ -2,6 +2,7 @@
 #include "ecards.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,18 +237,74 @@ void ecards_revocations_free(struct revocation_list *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* The last list built (see ecards.h), behind cache_mu. */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct revocation_list cache;
+
+static bool copy_list(const struct revocation_list *from, struct revocation_list *to)
+{
+	*to = *from;
+	to->body = malloc(from->len + 1);
+	if (!to->body)
+		return false;
+	memcpy(to->body, from->body, from->len + 1);
+	return true;
+}
+
+/* A copy of the kept list when it may be handed out at now; false otherwise. */
+static bool cache_take(const char *kid, int64_t generation, int64_t now, struct revocation_list *out, bool *oom_hit)
+{
+	bool hit = false;
+	*oom_hit = false;
+	pthread_mutex_lock(&cache_mu);
+	if (cache.body && strcmp(cache.key_id, kid) == 0 && cache.generation == generation && now >= cache.issued_at &&
+	    now < cache.issued_at + ecards_cfg.revocation_ttl / 2) {
+		hit = copy_list(&cache, out);
+		*oom_hit = !hit;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return hit;
+}
+
+static void cache_keep(const struct revocation_list *l)
+{
+	struct revocation_list copy;
+	if (!copy_list(l, &copy))
+		return; /* not kept: the next request builds it again */
+	pthread_mutex_lock(&cache_mu);
+	free(cache.body);
+	cache = copy;
+	pthread_mutex_unlock(&cache_mu);
+}
+
+void ecards_revocations_forget(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	ecards_revocations_free(&cache);
+	pthread_mutex_unlock(&cache_mu);
+}
+
 sy_status ecards_revocations(db *d, int64_t now, struct revocation_list *out, sy_err *err)
 {
 	strbuf lines, body;
 	char issued[TIME_ISO_LEN], next[TIME_ISO_LEN], kid[KEYS_ID_LEN];
+	bool oom_hit;
 	memset(out, 0, sizeof *out);
 	sb_init(&lines);
 	sb_init(&body);
 	/* The current key's id first: the signed body names it. */
 	sy_status st = keys_current_id(d, kid, err);
-	if (st || (st = db_query_int(d, SQL_GENERATION, DB_NOARGS, &out->generation, err)) ||
-	    (st = revoked_lines(d, now, &lines, &out->count, err)))
+	if (st || (st = db_query_int(d, SQL_GENERATION, DB_NOARGS, &out->generation, err)))
 		goto out;
+	if (cache_take(kid, out->generation, now, out, &oom_hit))
+		goto out;
+	if (oom_hit) {
+		st = oom(err);
+		goto out;
+	}
+	if ((st = revoked_lines(d, now, &lines, &out->count, err)))
+		goto out;
+	out->issued_at = now;
 	time_iso((time_t)now, issued);
 	time_iso((time_t)(now + ecards_cfg.revocation_ttl), next);
 	if (!sb_printf(&body, "%s\nkey_id %s\ngeneration %" PRId64 "\nissued_at %s\nnext_update %s\ncount %zu\n",
@@ -268,6 +325,8 @@ sy_status ecards_revocations(db *d, int64_t now, struct revocation_list *out, sy
 	if (strcmp(out->key_id, kid) != 0)
 		st = sy_failf(err, SY_EUNAVAILABLE, "key_rotated", NULL, "签名密钥刚刚轮换，请重试",
 			      "the signing key was just rotated; try again");
+	else
+		cache_keep(out);
 out:
 	sb_free(&lines);
 	sb_free(&body);

@@ -50,6 +50,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	keys_forget();
+	ecards_revocations_forget();
 	db_close(d);
 	return 0;
 }
@@ -185,6 +186,17 @@ static void test_revocation_list(void **state)
 	g1 = l.generation;
 	assert_non_null(line_of(l.body, n_suspended));
 	assert_null(line_of(l.body, n_lost));
+	/* Nothing changed: the list kept is handed out again, signature and issue time alike. */
+	struct revocation_list again;
+	assert_int_equal(ecards_revocations(d, now + 1, &again, &err), SY_OK);
+	assert_int_equal(again.len, l.len);
+	assert_memory_equal(again.body, l.body, l.len);
+	assert_memory_equal(again.sig, l.sig, sizeof l.sig);
+	ecards_revocations_free(&again);
+	/* … but not once half its freshness is gone. */
+	assert_int_equal(ecards_revocations(d, now + ecards_cfg.revocation_ttl / 2, &again, &err), SY_OK);
+	assert_true(again.issued_at == now + ecards_cfg.revocation_ttl / 2);
+	ecards_revocations_free(&again);
 	ecards_revocations_free(&l);
 
 	step(lost, CA_REPORT_LOSS, NULL);
@@ -248,6 +260,7 @@ static void test_no_key_no_list(void **state)
 	char saved[sizeof keys_cfg.key_dir];
 	snprintf(saved, sizeof saved, "%s", keys_cfg.key_dir);
 	keys_forget();
+	ecards_revocations_forget(); /* a kept list would be handed out without signing */
 	snprintf(keys_cfg.key_dir, sizeof keys_cfg.key_dir, "/tmp/sy-ecards-no-such-dir");
 	assert_int_equal(ecards_revocations(d, (int64_t)time(NULL), &l, &err), SY_EUNAVAILABLE);
 	assert_string_equal(err.code, "no_signing_key");
