@@ -4,11 +4,13 @@
 // from the future not_yet_valid; a changed byte is bad_signature; a code
 // signed by a key never published is unknown_key; a card lost after a code
 // was shown is refused once the list syncs again; a forged, re-contexted or
-// replayed older list is refused and the one held is kept.
+// replayed older list is refused and the one held is kept; a revoked key's
+// codes are refused after the next sync.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, login } from './lib.mjs';
-import { holder, steps } from './holder.mjs';
+import { execFileSync } from 'node:child_process';
+import { BIN, DB, call, login, sql } from './lib.mjs';
+import { holder, rotateKey, steps } from './holder.mjs';
 import { STORE_KEY, decodeCode, loadState, sync, verifyCode } from '../../web/js/offline.js';
 
 // localStorage's interface over a Map.
@@ -197,4 +199,24 @@ test('a forged, re-contexted, unknown-key or older list is refused and the list 
   tampered.revocations.body = tampered.revocations.body.replace(/ suspended\n/, ' suspendeD\n');
   store.setItem(STORE_KEY, JSON.stringify(tampered));
   assert.equal(await loadState(store), null);
+});
+
+test('a revoked (compromised) key: its codes are refused offline after the next sync; the current key cannot be revoked', async () => {
+  const store = memoryStore();
+  const code = (await call('GET', '/api/v1/me/ecard', { session: h.session })).json.text;
+  const oldKid = decodeCode(code).keyId;
+  const fresh = rotateKey(BIN);
+  assert.equal((await verifyCode(code, await sync(fetchJson, store))).result, 'ok', 'a rotated-out key still verifies');
+  // the current key: refused, rotate first
+  assert.throws(() => execFileSync(BIN, ['key', 'revoke', fresh, '--db', DB], { encoding: 'utf8', stdio: 'pipe' }),
+    (e) => e.status === 1 && /key_is_current/.test(e.stderr));
+  const out = execFileSync(BIN, ['key', 'revoke', oldKid, '--db', DB], { encoding: 'utf8' });
+  assert.match(out, new RegExp(`revoked key ${oldKid}`));
+  const keys = (await call('GET', '/api/v1/keys')).json.items.map((k) => k.key_id);
+  assert.ok(!keys.includes(oldKid), 'no longer published');
+  assert.equal((await verifyCode(code, await sync(fetchJson, store))).result, 'unknown_key');
+  assert.ok(Number(sql(`SELECT COUNT(*) FROM audit_log WHERE action = 'key.revoke' AND object_id = '${oldKid}'`)) === 1);
+  // codes signed now, by the current key, are fine
+  const now2 = (await call('GET', '/api/v1/me/ecard', { session: h.session })).json.text;
+  assert.equal((await verifyCode(now2, await loadState(store))).result, 'ok');
 });

@@ -46,6 +46,9 @@ static const char SQL_STATIC_UNTIL[] =
 	"UPDATE signing_keys SET static_until = $2,"
 	" verify_until = CASE WHEN verify_until IS NOT NULL AND verify_until < $2 THEN $2 ELSE verify_until END"
 	" WHERE key_id = $1 AND (static_until IS NULL OR static_until < $2)";
+/* A compromised key: refused from now on (its status stays retired; only verify_until moves). */
+static const char SQL_REVOKE[] =
+	"UPDATE signing_keys SET verify_until = $2, updated_at = $2 WHERE key_id = $1 AND status = 'retired'";
 static const char SQL_LIST_ALL[] =
 	"SELECT key_id, algorithm, public_key, status, valid_from, retired_at, verify_until, static_until"
 	" FROM signing_keys ORDER BY CASE WHEN status = 'current' THEN 0 ELSE 1 END, id DESC";
@@ -433,6 +436,55 @@ sy_status keys_rotate(db *d, const struct principal *who, struct signing_key *fr
 	if (st)
 		return st;
 	return install_key(d, who, found ? &r : NULL, fresh, old, err);
+}
+
+sy_status keys_revoke(db *d, const struct principal *who, const char *key_id, int64_t now,
+		      struct signing_key *out, sy_err *err)
+{
+	struct key_row r;
+	char now_s[KEYS_TIME_LEN];
+	bool found;
+	json_t *detail = NULL;
+	uint32_t kid;
+	if (!kid_parse(key_id, &kid))
+		return sy_failf(err, SY_EINVAL, "invalid_key_id", "key_id", "密钥编号应为 8 位十六进制数",
+				"a key id is 8 hex digits");
+	sy_status st = db_begin(d, err);
+	if (st)
+		return st;
+	if ((st = load_row(d, SQL_BY_KID, key_id, &r, &found, err)))
+		goto out;
+	if (!found) {
+		st = sy_failf(err, SY_ENOTFOUND, "key_not_found", "key_id", "没有这个密钥", "no such key");
+		goto out;
+	}
+	if (strcmp(r.k.status, "current") == 0) {
+		st = sy_failf(err, SY_ECONFLICT, "key_is_current", "key_id",
+			      "不能吊销当前签名密钥：请先轮换（shuangyong key rotate），再吊销旧密钥",
+			      "the current signing key cannot be revoked: rotate first (shuangyong key rotate), then revoke the old key");
+		goto out;
+	}
+	iso_at(now, now_s);
+	detail = json_pack("{s:s, s:s?}", "verify_until_before", r.k.verify_until[0] ? r.k.verify_until : NULL,
+			   "verify_until", now_s);
+	if (!detail) {
+		st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+		goto out;
+	}
+	struct audit_event ev = {.action = "key.revoke", .object_type = "signing_key", .object_id = r.k.key_id,
+				 .detail = detail};
+	if ((st = db_execp(d, SQL_REVOKE, DB_ARGS(DB_T(r.k.key_id), DB_T(now_s)), NULL, err)) ||
+	    (st = audit_write(d, who, &ev, err)) || (st = db_commit(d, err)))
+		goto out;
+	if (out) {
+		*out = r.k;
+		copy(out->verify_until, sizeof out->verify_until, now_s);
+	}
+out:
+	if (st)
+		db_rollback(d);
+	json_decref(detail);
+	return st;
 }
 
 static json_t *key_json(const struct key_row *r)

@@ -68,6 +68,16 @@ sy_status keys_rotate(db *d, const struct principal *who, struct signing_key *fr
 		      struct signing_key *old, sy_err *err);
 
 /*
+ * A compromised key: its codes (and documents) are refused from now on —
+ * verify_until becomes now, so it leaves GET /api/v1/keys and every verifier
+ * drops it at its next sync. Audited as "key.revoke". The current key cannot
+ * be revoked (409 key_is_current): rotate first, then revoke the old one.
+ * 400 invalid_key_id, 404 key_not_found. out (may be NULL) gets the row.
+ */
+sy_status keys_revoke(db *d, const struct principal *who, const char *key_id, int64_t now,
+		      struct signing_key *out, sy_err *err);
+
+/*
  * Keys as JSON objects {key_id, algorithm, public_key, status, valid_from,
  * valid_until, retired_at, verify_until}, current first then newest first.
  * all=false: only those still good for verification at now (what an
