@@ -64,6 +64,8 @@ static const struct opt options[] = {
 	 "seconds a rotating e-card QR code stays valid (a screenshot stops working after it)"},
 	{"static-code-days", "SHUANGYONG_STATIC_CODE_DAYS", L(static_code_days), "1825", 1, 7300,
 	 "days a printed card's static QR code stays valid"},
+	{"revocation-ttl", "SHUANGYONG_REVOCATION_TTL", L(revocation_ttl), "3600", 60, 604800,
+	 "seconds until a signed revocation list's next_update (after it an offline verifier shows it as stale)"},
 	{"secure-cookies", "SHUANGYONG_SECURE_COOKIES", B(secure_cookies), "false", 0, 0,
 	 "mark cookies Secure and send HSTS (set when served over HTTPS)"},
 };

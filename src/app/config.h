@@ -32,6 +32,7 @@ struct config {
 	long login_window;
 	long code_ttl;
 	long static_code_days;
+	long revocation_ttl;
 	bool secure_cookies;
 };
 

@@ -15,6 +15,7 @@ ROUTES(people)
 ROUTES(orgs)
 ROUTES(import) COMMANDS(registry)
 ROUTES(home)
+ROUTES(ecards)
 ROUTES(cards)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
@@ -31,6 +32,8 @@ const struct module app_modules[] = {
 	{"import", import_routes, &import_routes_count, NULL, NULL},
 	{"people", people_routes, &people_routes_count, NULL, NULL},
 	{"orgs", orgs_routes, &orgs_routes_count, NULL, NULL},
+	/* before cards: /api/v1/cards/revocations must not be taken for /api/v1/cards/{id} */
+	{"ecards", ecards_routes, &ecards_routes_count, NULL, NULL},
 	{"cards", cards_routes, &cards_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},

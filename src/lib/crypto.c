@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool crypto_init(void)
@@ -57,4 +59,62 @@ bool crypto_streq(const char *a, const char *b)
 	if (la != lb)
 		return false;
 	return sodium_memcmp(a, b, la) == 0;
+}
+
+_Static_assert(crypto_sign_BYTES == CRYPTO_SIG_BYTES, "signature size");
+_Static_assert(crypto_sign_PUBLICKEYBYTES == CRYPTO_PK_BYTES, "public key size");
+_Static_assert(crypto_sign_SECRETKEYBYTES == CRYPTO_SK_BYTES, "secret key size");
+_Static_assert(CRYPTO_CONTEXT_MAX < 'S', "a context length byte never starts an e-card message");
+
+static size_t context_len(const char *context)
+{
+	size_t n = context ? strnlen(context, CRYPTO_CONTEXT_MAX + 1) : 0;
+	if (n == 0 || n > CRYPTO_CONTEXT_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (context[i] < 0x21 || context[i] > 0x7e)
+			return 0;
+	return n;
+}
+
+/* len(context) || context || data, malloc'd; NULL on a bad context or no memory. */
+static unsigned char *document_message(const char *context, const void *data, size_t len,
+				       size_t *mlen)
+{
+	size_t n = context_len(context);
+	if (n == 0 || len > SIZE_MAX - 1 - n)
+		return NULL;
+	unsigned char *m = malloc(1 + n + len);
+	if (!m)
+		return NULL;
+	m[0] = (unsigned char)n;
+	memcpy(m + 1, context, n);
+	if (len)
+		memcpy(m + 1 + n, data, len);
+	*mlen = 1 + n + len;
+	return m;
+}
+
+bool crypto_sign_document(const char *context, const void *data, size_t len,
+			  const uint8_t sk[CRYPTO_SK_BYTES], uint8_t sig[CRYPTO_SIG_BYTES])
+{
+	size_t mlen = 0;
+	unsigned char *m = document_message(context, data, len, &mlen);
+	if (!m)
+		return false;
+	crypto_sign_detached(sig, NULL, m, mlen, sk);
+	free(m);
+	return true;
+}
+
+bool crypto_verify_document(const char *context, const void *data, size_t len,
+			    const uint8_t sig[CRYPTO_SIG_BYTES], const uint8_t pk[CRYPTO_PK_BYTES])
+{
+	size_t mlen = 0;
+	unsigned char *m = document_message(context, data, len, &mlen);
+	if (!m)
+		return false;
+	bool ok = crypto_sign_verify_detached(sig, m, mlen, pk) == 0;
+	free(m);
+	return ok;
 }

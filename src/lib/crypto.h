@@ -35,4 +35,27 @@ bool crypto_password_verify(const char *hash, const char *password);
 /* Constant-time equality of two NUL-terminated strings. */
 bool crypto_streq(const char *a, const char *b);
 
+/*
+ * Ed25519 over a document under a context: the signed message is
+ *
+ *   one byte len(context) || context || data
+ *
+ * The context (1..CRYPTO_CONTEXT_MAX printable ASCII bytes, e.g. "SY-REVOKE")
+ * names the kind of document, so a signature the same key made over one kind
+ * can never be taken for another. The length byte keeps one context from
+ * being a prefix of another, and it is never 'S' (0x53, above the maximum),
+ * so no such message can equal an e-card's ("SY-ECARD" || bytes, lib/ecard.h).
+ * sk: libsodium's 64-byte secret key; pk: the 32-byte public key.
+ * sign: false when the context is invalid or memory runs out.
+ * verify: true only for a valid context and a matching signature.
+ */
+#define CRYPTO_CONTEXT_MAX 64
+#define CRYPTO_SIG_BYTES 64
+#define CRYPTO_PK_BYTES 32
+#define CRYPTO_SK_BYTES 64
+bool crypto_sign_document(const char *context, const void *data, size_t len,
+			  const uint8_t sk[CRYPTO_SK_BYTES], uint8_t sig[CRYPTO_SIG_BYTES]);
+bool crypto_verify_document(const char *context, const void *data, size_t len,
+			    const uint8_t sig[CRYPTO_SIG_BYTES], const uint8_t pk[CRYPTO_PK_BYTES]);
+
 #endif

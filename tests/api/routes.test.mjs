@@ -130,6 +130,11 @@ async function pathFor(route, role) {
     if (path === '/api/v1/cards' && route.method === 'POST') cardPerson = await cardEligiblePerson();
     if (!path.includes('{id}')) return path;
     let id = 1;
+    if (path.endsWith('/printed-code')) {
+      // a code is printed for a card that exists: the demo person's (新华区, received)
+      const own = await call('GET', `/api/v1/cards?person=${sessions.person.user.person_id}`, { session: sessions.admin });
+      return path.replace('{id}', String(own.json.items[0]?.id ?? 1));
+    }
     if (role === 'person') {
       const own = await call('GET', '/api/v1/cards', { session: sessions.person });
       id = own.json.items[0]?.id ?? 1;

@@ -8,10 +8,13 @@
 static const char KEY_USAGE[] =
 	"usage: shuangyong key list [--all]\n"
 	"       shuangyong key rotate\n"
+	"       shuangyong key revoke KEYID\n"
 	"list: the signing keys still good for verification (--all: every key ever made).\n"
 	"rotate: make a new current key (its private half in the key directory, mode 0600);\n"
 	"the old key stops signing at once and stays published until the codes it signed have\n"
-	"expired. Copy the new KEY_DIR/<key_id>.key to every other signing server.\n";
+	"expired. Copy the new KEY_DIR/<key_id>.key to every other signing server.\n"
+	"revoke: a compromised retired key: its codes are refused from now on (printed cards it\n"
+	"signed need new codes). The current key cannot be revoked: rotate first.\n";
 
 static void print_key(struct cli_ctx *c, json_t *k)
 {
@@ -37,8 +40,8 @@ static int cmd_key(struct cli_ctx *c, int argc, char **argv)
 	int rc = 0;
 	if (!cli_parse(c, argc, argv, flags, &a))
 		return 2;
-	if (a.help || a.npos != 1 ||
-	    (strcmp(a.pos[0], "list") != 0 && strcmp(a.pos[0], "rotate") != 0)) {
+	bool revoke = a.npos == 2 && strcmp(a.pos[0], "revoke") == 0;
+	if (a.help || (!revoke && (a.npos != 1 || (strcmp(a.pos[0], "list") != 0 && strcmp(a.pos[0], "rotate") != 0)))) {
 		fputs(KEY_USAGE, a.help ? c->out : c->err);
 		return a.help ? 0 : 2;
 	}
@@ -63,8 +66,18 @@ static int cmd_key(struct cli_ctx *c, int argc, char **argv)
 		json_decref(items);
 		goto out;
 	}
-	struct signing_key fresh, old;
 	principal_system(&sys, "system");
+	if (revoke) {
+		struct signing_key k;
+		if (keys_revoke(d, &sys, a.pos[1], (int64_t)time(NULL), &k, &err)) {
+			fprintf(c->err, "error: %s (%s)\n", err.msg_en, err.code);
+			rc = 1;
+			goto out;
+		}
+		fprintf(c->out, "revoked key %s: its codes are refused from %s\n", k.key_id, k.verify_until);
+		goto out;
+	}
+	struct signing_key fresh, old;
 	if (keys_rotate(d, &sys, &fresh, &old, &err)) {
 		fprintf(c->err, "error: %s (%s)\n", err.msg_en, err.code);
 		rc = 1;
@@ -81,6 +94,6 @@ out:
 }
 
 const struct cli_command keys_commands[] = {
-	{"key", "e-card signing keys: list, rotate", KEY_USAGE, cmd_key},
+	{"key", "e-card signing keys: list, rotate, revoke", KEY_USAGE, cmd_key},
 };
 const int keys_commands_count = sizeof keys_commands / sizeof keys_commands[0];

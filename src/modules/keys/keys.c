@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "db/audit.h"
+#include "lib/crypto.h"
 #include "lib/timeutil.h"
 
 #define SEED_BYTES crypto_sign_SEEDBYTES
@@ -45,6 +46,9 @@ static const char SQL_STATIC_UNTIL[] =
 	"UPDATE signing_keys SET static_until = $2,"
 	" verify_until = CASE WHEN verify_until IS NOT NULL AND verify_until < $2 THEN $2 ELSE verify_until END"
 	" WHERE key_id = $1 AND (static_until IS NULL OR static_until < $2)";
+/* A compromised key: refused from now on (its status stays retired; only verify_until moves). */
+static const char SQL_REVOKE[] =
+	"UPDATE signing_keys SET verify_until = $2, updated_at = $2 WHERE key_id = $1 AND status = 'retired'";
 static const char SQL_LIST_ALL[] =
 	"SELECT key_id, algorithm, public_key, status, valid_from, retired_at, verify_until, static_until"
 	" FROM signing_keys ORDER BY CASE WHEN status = 'current' THEN 0 ELSE 1 END, id DESC";
@@ -434,6 +438,55 @@ sy_status keys_rotate(db *d, const struct principal *who, struct signing_key *fr
 	return install_key(d, who, found ? &r : NULL, fresh, old, err);
 }
 
+sy_status keys_revoke(db *d, const struct principal *who, const char *key_id, int64_t now,
+		      struct signing_key *out, sy_err *err)
+{
+	struct key_row r;
+	char now_s[KEYS_TIME_LEN];
+	bool found;
+	json_t *detail = NULL;
+	uint32_t kid;
+	if (!kid_parse(key_id, &kid))
+		return sy_failf(err, SY_EINVAL, "invalid_key_id", "key_id", "密钥编号应为 8 位十六进制数",
+				"a key id is 8 hex digits");
+	sy_status st = db_begin(d, err);
+	if (st)
+		return st;
+	if ((st = load_row(d, SQL_BY_KID, key_id, &r, &found, err)))
+		goto out;
+	if (!found) {
+		st = sy_failf(err, SY_ENOTFOUND, "key_not_found", "key_id", "没有这个密钥", "no such key");
+		goto out;
+	}
+	if (strcmp(r.k.status, "current") == 0) {
+		st = sy_failf(err, SY_ECONFLICT, "key_is_current", "key_id",
+			      "不能吊销当前签名密钥：请先轮换（shuangyong key rotate），再吊销旧密钥",
+			      "the current signing key cannot be revoked: rotate first (shuangyong key rotate), then revoke the old key");
+		goto out;
+	}
+	iso_at(now, now_s);
+	detail = json_pack("{s:s, s:s?}", "verify_until_before", r.k.verify_until[0] ? r.k.verify_until : NULL,
+			   "verify_until", now_s);
+	if (!detail) {
+		st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+		goto out;
+	}
+	struct audit_event ev = {.action = "key.revoke", .object_type = "signing_key", .object_id = r.k.key_id,
+				 .detail = detail};
+	if ((st = db_execp(d, SQL_REVOKE, DB_ARGS(DB_T(r.k.key_id), DB_T(now_s)), NULL, err)) ||
+	    (st = audit_write(d, who, &ev, err)) || (st = db_commit(d, err)))
+		goto out;
+	if (out) {
+		*out = r.k;
+		copy(out->verify_until, sizeof out->verify_until, now_s);
+	}
+out:
+	if (st)
+		db_rollback(d);
+	json_decref(detail);
+	return st;
+}
+
 static json_t *key_json(const struct key_row *r)
 {
 	const struct signing_key *k = &r->k;
@@ -565,23 +618,79 @@ sy_status keys_check(db *d, bool *can_sign, sy_err *err)
 	return st;
 }
 
+/* The current key's row; "no_signing_key" when there is none. */
+static sy_status current_row(db *d, struct key_row *r, sy_err *err)
+{
+	bool found;
+	sy_status st = load_row(d, SQL_CURRENT, NULL, r, &found, err);
+	if (st)
+		return st;
+	return found ? SY_OK : no_signing_key(err, NULL);
+}
+
+sy_status keys_current_id(db *d, char key_id[KEYS_ID_LEN], sy_err *err)
+{
+	struct key_row r;
+	sy_status st = current_row(d, &r, err);
+	key_id[0] = '\0';
+	if (!st)
+		copy(key_id, KEYS_ID_LEN, r.k.key_id);
+	return st;
+}
+
+typedef bool (*sign_fn)(const unsigned char *sk, void *ctx);
+
+/*
+ * Run sign with the secret key of row r readable for the duration only,
+ * loading it from its file first when the cached one is another key's.
+ * *signed_ok: what sign answered.
+ */
+static sy_status with_signer(const struct key_row *r, sign_fn sign, void *ctx, bool *signed_ok,
+			     sy_err *err)
+{
+	bool missing = false;
+	sy_status st = SY_OK;
+	*signed_ok = false;
+	pthread_mutex_lock(&signer_mu);
+	if (!signer_ready(r->k.key_id))
+		st = signer_load(r, &missing, err);
+	if (!st && missing)
+		st = no_signing_key(err, r->k.key_id);
+	if (!st) {
+		sodium_mprotect_readonly(signer_sk);
+		*signed_ok = sign(signer_sk, ctx);
+		sodium_mprotect_noaccess(signer_sk);
+	}
+	pthread_mutex_unlock(&signer_mu);
+	return st;
+}
+
+struct ecard_job {
+	struct ecard *p;
+	char *out;
+};
+
+static bool sign_ecard(const unsigned char *sk, void *ctx)
+{
+	struct ecard_job *j = ctx;
+	return ecard_encode(j->p, sk, j->out, ECARD_TEXT_MAX) == ECARD_OK;
+}
+
 sy_status keys_sign(db *d, const char *card_no, uint32_t categories, bool is_static, int64_t now,
 		    char out[ECARD_TEXT_MAX], struct ecard *card, sy_err *err)
 {
 	struct ecard p = {0};
 	struct key_row r;
-	bool found, missing = false;
+	bool ok;
 	uint32_t kid;
 	out[0] = '\0';
 	size_t n = card_no ? strnlen(card_no, ECARD_CARD_MAX + 1) : 0;
 	if (n == 0 || n > ECARD_CARD_MAX)
 		return sy_failf(err, SY_EINVAL, "invalid_card_no", "card_no", "卡号为空或过长",
 				"card number is empty or too long");
-	sy_status st = load_row(d, SQL_CURRENT, NULL, &r, &found, err);
+	sy_status st = current_row(d, &r, err);
 	if (st)
 		return st;
-	if (!found)
-		return no_signing_key(err, NULL);
 	if (!kid_parse(r.k.key_id, &kid))
 		return sy_failf(err, SY_EINTERNAL, "key_row", NULL, "数据库中的密钥编号格式错误",
 				"malformed key id in the database");
@@ -592,21 +701,10 @@ sy_status keys_sign(db *d, const char *card_no, uint32_t categories, bool is_sta
 	p.issued_at = now;
 	p.expires_at = now + (is_static ? keys_cfg.static_ttl : keys_cfg.code_ttl);
 
-	pthread_mutex_lock(&signer_mu);
-	if (!signer_ready(r.k.key_id))
-		st = signer_load(&r, &missing, err);
-	if (!st && missing)
-		st = no_signing_key(err, r.k.key_id);
-	enum ecard_result res = ECARD_OK;
-	if (!st) {
-		sodium_mprotect_readonly(signer_sk);
-		res = ecard_encode(&p, signer_sk, out, ECARD_TEXT_MAX);
-		sodium_mprotect_noaccess(signer_sk);
-	}
-	pthread_mutex_unlock(&signer_mu);
-	if (st)
+	struct ecard_job job = {&p, out};
+	if ((st = with_signer(&r, sign_ecard, &job, &ok, err)))
 		return st;
-	if (res != ECARD_OK)
+	if (!ok)
 		return sy_failf(err, SY_EINVAL, "invalid_card_no", "card_no",
 				"卡号含不可打印字符或时间超出范围",
 				"card number has unprintable characters, or a time is out of range");
@@ -623,35 +721,85 @@ sy_status keys_sign(db *d, const char *card_no, uint32_t categories, bool is_sta
 	return SY_OK;
 }
 
+struct document_job {
+	const char *context;
+	const void *data;
+	size_t len;
+	uint8_t *sig;
+};
+
+static bool sign_doc(const unsigned char *sk, void *ctx)
+{
+	struct document_job *j = ctx;
+	return crypto_sign_document(j->context, j->data, j->len, sk, j->sig);
+}
+
+sy_status keys_sign_document(db *d, const char *context, const void *data, size_t len,
+			     uint8_t sig[ECARD_SIG_BYTES], char key_id[KEYS_ID_LEN], sy_err *err)
+{
+	struct key_row r;
+	struct document_job job = {context, data, len, sig};
+	bool ok;
+	key_id[0] = '\0';
+	sy_status st = current_row(d, &r, err);
+	if (st || (st = with_signer(&r, sign_doc, &job, &ok, err)))
+		return st;
+	if (!ok)
+		return sy_failf(err, SY_EINVAL, "invalid_context", NULL, "签名上下文无效或内存不足",
+				"invalid signing context, or out of memory");
+	copy(key_id, KEYS_ID_LEN, r.k.key_id);
+	return SY_OK;
+}
+
+/* The public key of kid when it is still good for verification at now; *usable false otherwise. */
+static sy_status usable_key(db *d, const char *kid, int64_t now, uint8_t pk[ECARD_PK_BYTES],
+			    bool *usable, sy_err *err)
+{
+	struct key_row r;
+	bool found;
+	*usable = false;
+	sy_status st = load_row(d, SQL_BY_KID, kid, &r, &found, err);
+	if (st || !found || !pk_parse(r.k.public_key, pk))
+		return st;
+	if (strcmp(r.k.status, "current") != 0) {
+		time_t until;
+		if (!r.k.verify_until[0] || !time_parse_iso(r.k.verify_until, &until) ||
+		    (int64_t)until <= now)
+			return SY_OK;
+	}
+	*usable = true;
+	return SY_OK;
+}
+
+sy_status keys_verify_document(db *d, const char *key_id, const char *context, const void *data,
+			       size_t len, const uint8_t sig[ECARD_SIG_BYTES], int64_t now, bool *valid,
+			       sy_err *err)
+{
+	uint8_t pk[ECARD_PK_BYTES];
+	bool usable;
+	*valid = false;
+	sy_status st = usable_key(d, key_id, now, pk, &usable, err);
+	if (!st && usable)
+		*valid = crypto_verify_document(context, data, len, sig, pk);
+	return st;
+}
+
 sy_status keys_verify(db *d, const char *text, size_t len, int64_t now, enum ecard_result *result,
 		      struct ecard *card, sy_err *err)
 {
 	struct ecard p;
-	struct key_row r;
 	char kid[KEYS_ID_LEN];
 	uint8_t pk[ECARD_PK_BYTES];
-	bool found;
+	bool usable;
 	*result = ecard_decode(text, len, &p);
 	if (card)
 		*card = p;
 	if (*result != ECARD_OK)
 		return SY_OK;
 	kid_hex(p.key_id, kid);
-	sy_status st = load_row(d, SQL_BY_KID, kid, &r, &found, err);
+	sy_status st = usable_key(d, kid, now, pk, &usable, err);
 	if (st)
 		return st;
-	if (!found || !pk_parse(r.k.public_key, pk)) {
-		*result = ECARD_EUNKNOWNKEY;
-		return SY_OK;
-	}
-	if (strcmp(r.k.status, "current") != 0) {
-		time_t until;
-		if (!r.k.verify_until[0] || !time_parse_iso(r.k.verify_until, &until) ||
-		    (int64_t)until <= now) {
-			*result = ECARD_EUNKNOWNKEY;
-			return SY_OK;
-		}
-	}
-	*result = ecard_verify(&p, pk, now, keys_cfg.clock_skew);
+	*result = usable ? ecard_verify(&p, pk, now, keys_cfg.clock_skew) : ECARD_EUNKNOWNKEY;
 	return SY_OK;
 }

@@ -68,6 +68,16 @@ sy_status keys_rotate(db *d, const struct principal *who, struct signing_key *fr
 		      struct signing_key *old, sy_err *err);
 
 /*
+ * A compromised key: its codes (and documents) are refused from now on —
+ * verify_until becomes now, so it leaves GET /api/v1/keys and every verifier
+ * drops it at its next sync. Audited as "key.revoke". The current key cannot
+ * be revoked (409 key_is_current): rotate first, then revoke the old one.
+ * 400 invalid_key_id, 404 key_not_found. out (may be NULL) gets the row.
+ */
+sy_status keys_revoke(db *d, const struct principal *who, const char *key_id, int64_t now,
+		      struct signing_key *out, sy_err *err);
+
+/*
  * Keys as JSON objects {key_id, algorithm, public_key, status, valid_from,
  * valid_until, retired_at, verify_until}, current first then newest first.
  * all=false: only those still good for verification at now (what an
@@ -103,6 +113,27 @@ sy_status keys_sign(db *d, const char *card_no, uint32_t categories, bool is_sta
  */
 sy_status keys_verify(db *d, const char *text, size_t len, int64_t now, enum ecard_result *result,
 		      struct ecard *card, sy_err *err);
+
+/* The current key's id; SY_EUNAVAILABLE "no_signing_key" when there is none yet. */
+sy_status keys_current_id(db *d, char key_id[KEYS_ID_LEN], sy_err *err);
+
+/*
+ * Sign a document (a revocation list, say) with the current key under a
+ * context naming its kind (lib/crypto.h crypto_sign_document: never the
+ * e-card's). key_id gets the signing key's id. SY_EUNAVAILABLE
+ * "no_signing_key" as keys_sign; SY_EINVAL "invalid_context".
+ */
+sy_status keys_sign_document(db *d, const char *context, const void *data, size_t len,
+			     uint8_t sig[ECARD_SIG_BYTES], char key_id[KEYS_ID_LEN], sy_err *err);
+
+/*
+ * Check a document's signature with key key_id, which must still be good for
+ * verification at now (as keys_verify). *valid false for an unknown or
+ * expired key or a bad signature; a failing status only when the database fails.
+ */
+sy_status keys_verify_document(db *d, const char *key_id, const char *context, const void *data,
+			       size_t len, const uint8_t sig[ECARD_SIG_BYTES], int64_t now, bool *valid,
+			       sy_err *err);
 
 /* Wipe and free the cached secret key (tests, shutdown). */
 void keys_forget(void);

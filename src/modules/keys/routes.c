@@ -13,7 +13,9 @@ static sy_status get_keys(struct http_req *r, sy_err *err)
 	st = keys_list(r->db, false, (int64_t)time(NULL), &items, err);
 	if (st)
 		return st;
-	json_t *body = json_pack("{s:o, s:I}", "items", items, "code_ttl", (json_int_t)keys_cfg.code_ttl);
+	/* code_ttl and clock_skew: what an offline verifier needs to judge a code's times as the server does. */
+	json_t *body = json_pack("{s:o, s:I, s:I}", "items", items, "code_ttl", (json_int_t)keys_cfg.code_ttl,
+				 "clock_skew", (json_int_t)keys_cfg.clock_skew);
 	if (!body)
 		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 	http_json(r, 200, body);

@@ -54,6 +54,11 @@ bool person_status_bars_card(const char *s)
 	return false;
 }
 
+const char *person_category_at(int i)
+{
+	return i >= 0 && (size_t)i < NCATEGORIES ? categories[i].code : NULL;
+}
+
 bool person_category_valid(const char *s)
 {
 	for (size_t i = 0; s && i < NCATEGORIES; i++)

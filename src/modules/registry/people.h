@@ -23,6 +23,8 @@ bool person_status_valid(const char *s);
 bool person_status_bars_card(const char *s);
 /* Category codes (person_categories.category and derived ones). */
 bool person_category_valid(const char *s);
+/* The i-th category code (0..), NULL past the last: for tables that must cover them all. */
+const char *person_category_at(int i);
 const char *person_category_label(const char *code, bool english);
 /* The category a code or its Chinese label ("烈士遗属") names; NULL when none. */
 const char *person_category_parse(const char *s);

@@ -205,6 +205,49 @@ static void test_rotate(void **state)
 	cur = fresh;
 }
 
+/* A compromised key: revoked, its codes are refused at once and it leaves the published list. */
+static void test_revoke(void **state)
+{
+	(void)state;
+	char code[ECARD_TEXT_MAX];
+	struct signing_key fresh, old, k;
+	enum ecard_result res;
+	sy_err err;
+	int64_t now = (int64_t)time(NULL), n = 0;
+	assert_int_equal(keys_sign(d, "C9", 1, true, now, code, NULL, &err), SY_OK);
+	assert_int_equal(keys_rotate(d, &sys, &fresh, &old, &err), SY_OK);
+	assert_int_equal(keys_verify(d, code, strlen(code), now, &res, NULL, &err), SY_OK);
+	assert_int_equal(res, ECARD_OK);
+	/* The current key is refused: rotate first. */
+	assert_int_equal(keys_revoke(d, &sys, fresh.key_id, now, NULL, &err), SY_ECONFLICT);
+	assert_string_equal(err.code, "key_is_current");
+	assert_int_equal(keys_revoke(d, &sys, "0000000g", now, NULL, &err), SY_EINVAL);
+	assert_string_equal(err.code, "invalid_key_id");
+	assert_int_equal(keys_revoke(d, &sys, "00000000", now, NULL, &err), SY_ENOTFOUND);
+	assert_int_equal(db_query_int(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'key.revoke'", DB_NOARGS, &n, &err),
+			 SY_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(keys_revoke(d, &sys, old.key_id, now, &k, &err), SY_OK);
+	assert_string_equal(k.key_id, old.key_id);
+	assert_int_equal(keys_verify(d, code, strlen(code), now, &res, NULL, &err), SY_OK);
+	assert_int_equal(res, ECARD_EUNKNOWNKEY);
+	json_t *items = NULL;
+	assert_int_equal(keys_list(d, false, now, &items, &err), SY_OK);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+		assert_string_not_equal(json_string_value(json_object_get(it, "key_id")), old.key_id);
+	json_decref(items);
+	assert_int_equal(db_query_int(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'key.revoke'", DB_NOARGS, &n, &err),
+			 SY_OK);
+	assert_int_equal(n, 1);
+	/* The new current key still signs and verifies. */
+	assert_int_equal(keys_sign(d, "C9", 1, false, now, code, NULL, &err), SY_OK);
+	assert_int_equal(keys_verify(d, code, strlen(code), now, &res, NULL, &err), SY_OK);
+	assert_int_equal(res, ECARD_OK);
+	cur = fresh;
+}
+
 static void test_permissions_refused(void **state)
 {
 	(void)state;
@@ -279,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_unpublished_key_refused),
 		cmocka_unit_test(test_rotate),
+		cmocka_unit_test(test_revoke),
 		cmocka_unit_test(test_permissions_refused),
 		cmocka_unit_test(test_default_dir),
 	};

@@ -18,6 +18,8 @@ const PAGE_SIZE = 50;
 export const CARD_STATES = ['applied', 'reviewed', 'approved', 'refused', 'made', 'handed_out', 'received',
   'returned', 'suspended', 'lost', 'revoked', 'replaced'];
 const GOOD = new Set(['received']);
+/** States whose card exists and stands: a code may be printed on it. */
+const PRINTABLE = new Set(['made', 'handed_out', 'received']);
 const ENDED = new Set(['refused', 'returned', 'revoked', 'replaced']);
 /** Steps whose effect cannot be undone: asked about first, in red. */
 const DANGER = new Set(['refuse', 'revoke', 'reissue', 'return', 'report-loss', 'suspend']);
@@ -193,8 +195,18 @@ function renderCard(ctx, id) {
           c.replaces_id ? fact(t('cards.field.replaces'), h('a', { href: `#/cards/${c.replaces_id}`, id: 'card-replaces' }, cardNumber(c.replaces_number))) : null,
           c.replaced_by_id ? fact(t('cards.field.replaced_by'), h('a', { href: `#/cards/${c.replaced_by_id}`, id: 'card-replaced-by' },
             c.replaced_by_number ? cardNumber(c.replaced_by_number) : t('cards.no_number'))) : null)),
-      staff ? section('card-actions', t('cards.sec.actions'), null, actionsBody(c)) : null,
+      staff ? section('card-actions', t('cards.sec.actions'), null, [actionsBody(c), printedCode(c)]) : null,
       section('card-events', t('cards.sec.events'), null, timeline(c)));
+  }
+
+  /** The static code for the physical card: opened as a picture to print (each opening is signed and audited). */
+  function printedCode(c) {
+    if (!PRINTABLE.has(c.state) || !c.number || !['admin', 'officer'].includes(ctx.user.role)) return null;
+    const url = fmt => `/api/v1/cards/${encodeURIComponent(c.id)}/printed-code?format=${fmt}`;
+    return h('div', { class: 'toolbar card-print', id: 'card-print' },
+      h('a', { class: 'btn', id: 'card-print-code', href: url('svg'), target: '_blank', rel: 'noopener' }, t('cards.print_code')),
+      h('a', { class: 'btn btn-link', id: 'card-print-png', href: `${url('png')}&scale=12`, download: `ecard-${c.number}.png` }, t('cards.print_png')),
+      h('span', { class: 'hint' }, t('cards.print_hint')));
   }
 
   function actionsBody(c) {
