@@ -31,10 +31,11 @@ const struct route *http_route_at(int i)
 
 /*
  * Match path against pattern segment by segment. A {name} segment matches
- * one non-empty segment; its value (pointing into a copy in the arena) is
- * recorded in r. Returns false on mismatch.
+ * one non-empty segment. Returns the number of {params} matched, or -1 on a
+ * mismatch. With r, the names and values are recorded in r (copied into its
+ * arena); without, nothing is allocated (the search pass).
  */
-static bool match(struct http_req *r, const char *pattern, const char *path)
+static int match(struct http_req *r, const char *pattern, const char *path)
 {
 	const char *p = pattern, *s = path;
 	int n = 0;
@@ -43,42 +44,61 @@ static bool match(struct http_req *r, const char *pattern, const char *path)
 			const char *pe = strchr(p, '}');
 			size_t seg = strcspn(s, "/");
 			if (!pe || seg == 0 || n >= HTTP_MAX_PARAMS)
-				return false;
-			r->param_names[n] = arena_strndup(r->a, p + 1, (size_t)(pe - p - 1));
-			r->params[n] = arena_strndup(r->a, s, seg);
-			if (!r->param_names[n] || !r->params[n])
-				return false;
+				return -1;
+			if (r) {
+				r->param_names[n] = arena_strndup(r->a, p + 1, (size_t)(pe - p - 1));
+				r->params[n] = arena_strndup(r->a, s, seg);
+				if (!r->param_names[n] || !r->params[n])
+					return -1;
+			}
 			n++;
 			p = pe + 1;
 			s += seg;
 			continue;
 		}
 		if (*p != *s)
-			return false;
+			return -1;
 		p++;
 		s++;
 	}
 	if (*p || *s)
-		return false;
-	r->nparams = n;
-	return true;
+		return -1;
+	if (r)
+		r->nparams = n;
+	return n;
 }
 
+static bool method_matches(const struct route *rt, const char *method)
+{
+	return strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
+}
+
+/*
+ * The route for the request. When several patterns match, the one with the
+ * fewest {params} wins (a literal segment beats a parameter), so
+ * /api/v1/cards/revocations is never taken for /api/v1/cards/{id}, whatever
+ * order the modules list their tables in; among equals, the first listed.
+ */
 enum route_match router_find(struct http_req *r, const struct route **out)
 {
 	bool path_known = false;
-	const struct route *rt;
+	const struct route *rt, *best = NULL;
+	int best_params = HTTP_MAX_PARAMS + 1;
 	for (int i = 0; (rt = http_route_at(i)); i++) {
-		if (!match(r, rt->pattern, r->path))
+		int n = match(NULL, rt->pattern, r->path);
+		if (n < 0)
 			continue;
-		if (strcmp(rt->method, r->method) == 0 ||
-		    (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
-			*out = rt;
-			return ROUTE_FOUND;
-		}
 		path_known = true;
+		if (n < best_params && method_matches(rt, r->method)) {
+			best = rt;
+			best_params = n;
+		}
 	}
 	r->nparams = 0;
+	if (best && match(r, best->pattern, r->path) >= 0) {
+		*out = best;
+		return ROUTE_FOUND;
+	}
 	return path_known ? ROUTE_WRONG_METHOD : ROUTE_UNKNOWN;
 }
 
@@ -89,7 +109,7 @@ const char *router_allow(struct http_req *r)
 	const struct route *rt;
 	size_t used = 0;
 	for (int i = 0; (rt = http_route_at(i)); i++) {
-		if (!match(r, rt->pattern, r->path))
+		if (match(NULL, rt->pattern, r->path) < 0)
 			continue;
 		if (strstr(buf, rt->method))
 			continue;
