@@ -60,6 +60,9 @@ static const struct opt options[] = {
 	{"key-dir", "SHUANGYONG_KEY_DIR", S(key_dir), "", 0, 0,
 	 "directory of the e-card signing keys' private halves (mode 0700, files 0600); "
 	 "empty: keys/ next to the SQLite database, or data/keys with PostgreSQL"},
+	{"attachment-dir", "SHUANGYONG_ATTACHMENT_DIR", S(attachment_dir), "", 0, 0,
+	 "directory of files uploaded to cases (named by SHA-256); "
+	 "empty: attachments/ next to the SQLite database, or data/attachments with PostgreSQL"},
 	{"code-ttl", "SHUANGYONG_CODE_TTL", L(code_ttl), "300", 30, 86400,
 	 "seconds a rotating e-card QR code stays valid (a screenshot stops working after it)"},
 	{"static-code-days", "SHUANGYONG_STATIC_CODE_DAYS", L(static_code_days), "1825", 1, 7300,

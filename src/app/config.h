@@ -18,6 +18,7 @@ struct config {
 	char log_level[16];
 	char tile_host[256];
 	char key_dir[512];
+	char attachment_dir[512];
 	long threads;
 	long max_body;
 	long max_upload;

@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "modules.h"
 #include "modules/ecards/ecards.h"
+#include "modules/cases/cases.h"
 #include "modules/keys/keys.h"
 
 int main(int argc, char **argv)
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 	/* Every command that signs or makes keys (serve, init, key) needs the key directory. */
 	keys_configure(cfg.key_dir, cfg.db, cfg.code_ttl, cfg.static_code_days);
 	ecards_cfg.revocation_ttl = cfg.revocation_ttl;
+	cases_configure(cfg.attachment_dir, cfg.db);
 	modules_register_routes();
 	const char *name = argc > 1 ? argv[1] : "help";
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))

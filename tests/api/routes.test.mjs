@@ -107,12 +107,19 @@ async function pathFor(route, role) {
     }
     return path;
   }
+  if (path.startsWith('/api/v1/dual-lists/')) return path.replace('{year}', '2026');
   if (path.startsWith('/api/v1/cases/') && path.includes('{')) {
-    // a fresh case of the demo person (新华区: every reader reaches it), so each call finds its step pending
-    const c = await call('POST', '/api/v1/cases', {
+    // a fresh case of the demo person (新华区: every reader reaches it), so each call finds its step pending;
+    // for the unit, a 拥政爱民 item it answers for, assigned to it (its action: start)
+    const c = role === 'unit' ? await unitItem() : await call('POST', '/api/v1/cases', {
       session: sessions.admin, body: { type: 'one_window', person_id: sessions.person.user.person_id },
     });
     assert.equal(c.status, 201, c.text);
+    if (path.includes('{aid}')) {
+      const a = await call('POST', `/api/v1/cases/${c.json.id}/attachments?name=walk.pdf`, { session: sessions.admin, raw: WALK_PDF, headers: { 'Content-Type': 'application/pdf' } });
+      assert.equal(a.status, 201, a.text);
+      path = path.replace('{aid}', String(a.json.id));
+    }
     return path.replace('{id}', String(c.json.id)).replace('{sid}', String(c.json.steps[0].id));
   }
   if (path.startsWith('/api/v1/case-types/')) return path.replace('{code}', 'one_window');
@@ -147,6 +154,23 @@ async function pathFor(route, role) {
   }
   if (path.includes('{id}')) path = path.replace('{id}', String(await idFor(route)));
   return path;
+}
+
+const WALK_PDF = '%PDF-1.4\n% walk\n';
+
+// A 拥政爱民 item of the demo unit, moved by the 双拥办 to 交办 (assigned), so the unit may start it.
+async function unitItem() {
+  const unitOrg = sessions.unit.user.org_id;
+  const c = await call('POST', '/api/v1/cases', {
+    session: sessions.admin, body: { type: 'dual_civil', org_id: unitOrg, departments: { item: unitOrg }, year: 2026,
+      content: '巡检事项', deadline: '2026-12-31', quality_standard: '按期完成' },
+  });
+  assert.equal(c.status, 201, c.text);
+  for (const action of ['compile', 'review', 'assign']) {
+    const m = await call('POST', `/api/v1/cases/${c.json.id}/steps/${c.json.steps[0].id}/transitions`, { session: sessions.admin, body: { action } });
+    assert.equal(m.status, 200, m.text);
+  }
+  return c;
 }
 
 let cardPerson; // the person POST /api/v1/cards applies for (one application each)
@@ -226,9 +250,15 @@ test('every route answers 2xx to the roles it names and 403 to the rest', async 
     for (const role of ROLES) {
       const path = await pathFor(route, role);
       const upload = exampleUpload(route);
-      const res = upload !== undefined
-        ? await call(route.method, path, { session: sessions[role], raw: upload, headers: { 'Content-Type': 'text/csv' } })
-        : await call(route.method, path, { session: sessions[role], body: exampleBody(route) });
+      const body = exampleBody(route);
+      // a person files for themselves; the unit starts its assigned item
+      if (body && route.pattern === '/api/v1/cases' && role === 'person') delete body.person_id;
+      if (body && route.pattern.endsWith('/transitions') && role === 'unit') body.action = 'start';
+      const res = route.pattern.endsWith('/attachments')
+        ? await call(route.method, path, { session: sessions[role], raw: WALK_PDF, headers: { 'Content-Type': 'application/pdf' } })
+        : upload !== undefined
+          ? await call(route.method, path, { session: sessions[role], raw: upload, headers: { 'Content-Type': 'text/csv' } })
+          : await call(route.method, path, { session: sessions[role], body });
       const allowed = route.roles.includes(role);
       if (allowed && (res.status < 200 || res.status > 299)) problems.push(`${role} ${route.method} ${route.pattern}: ${res.status} ${res.text.slice(0, 120)}`);
       if (!allowed && (res.status !== 403 || res.json?.error?.code !== 'forbidden')) problems.push(`${role} ${route.method} ${route.pattern}: expected 403, got ${res.status}`);

@@ -84,6 +84,63 @@ test('an officer files a 一门受理 application, moves every step, and the vet
   }
 });
 
+test('the veteran files a 一门受理 application, the departments move every step, and the progress view completes', TIMEOUT, async () => {
+  let caseId;
+  const v = await openPage();
+  try {
+    await login(v.page, PERSON);
+    await v.page.goto(`${BASE}/#/my-cases`);
+    await v.page.locator('#case-apply').click();
+    await v.page.locator('#apply-dialog').waitFor();
+    await v.page.locator('#apply-note').fill('本人网上申请（浏览器测试）');
+    await v.page.locator('#apply-dialog button[type="submit"]').click();
+    await v.page.locator('#case-title').waitFor();
+    caseId = Number(new URL(v.page.url()).hash.split('/').at(-1));
+    assert.ok(caseId > 0);
+    assert.match(await v.page.locator('#case-progress').textContent(), /0 \/ 7/);
+    // the veteran hands in the 落户介绍信 as a file, for the household-registration step
+    await v.page.locator('#case-upload').click();
+    await v.page.locator('#upload-dialog').waitFor();
+    await v.page.locator('#upload-file').setInputFiles({ name: '落户介绍信.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await v.page.locator('#upload-material').fill('落户介绍信');
+    await v.page.locator('#upload-dialog button[type="submit"]').click();
+    await v.page.locator('#case-attachments a.attachment-link').waitFor();
+    await v.clean();
+  } finally {
+    await v.context.close();
+  }
+
+  const { context, page, clean } = await openPage();
+  try {
+    await login(page, OFFICER);
+    await page.goto(`${BASE}/#/cases/${caseId}`);
+    await page.locator('#case-title').waitFor();
+    for (const step of STEPS) {
+      await act(page, step, 'accept', 'processing');
+      await act(page, step, 'complete', 'done'); // hukou: the uploaded letter is already ticked
+    }
+    await page.locator('.page-actions [data-state="closed"]').waitFor();
+    await clean();
+  } finally {
+    await context.close();
+  }
+
+  const w = await openPage();
+  try {
+    await login(w.page, PERSON);
+    await w.page.goto(`${BASE}/#/my-cases`);
+    await w.page.locator(`a.case-link[data-id="${caseId}"]`).click();
+    await w.page.locator('#case-title').waitFor();
+    assert.match(await w.page.locator('#case-progress').textContent(), /7 \/ 7/);
+    assert.equal(await w.page.locator('#case-steps [data-state="done"]').count(), 7);
+    await w.page.locator('.page-actions [data-state="closed"]').waitFor();
+    await w.page.screenshot({ path: `${OUT}case-veteran-own.png`, fullPage: true });
+    await w.clean();
+  } finally {
+    await w.context.close();
+  }
+});
+
 test('the inbox and the admin\'s calendar render', TIMEOUT, async () => {
   const { context, page, clean } = await openPage();
   try {

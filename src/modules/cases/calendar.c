@@ -206,13 +206,7 @@ out:
 
 /* ---- due dates ------------------------------------------------------------------ */
 
-/* A growable list of day numbers. */
-struct days {
-	int32_t *v;
-	size_t n, cap;
-};
-
-static bool days_push(struct days *a, int32_t day)
+static bool days_push(struct cal_days *a, int32_t day)
 {
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? 2 * a->cap : 32;
@@ -226,34 +220,52 @@ static bool days_push(struct days *a, int32_t day)
 	return true;
 }
 
-sy_status cases_due_date(db *d, const char *start, int n, char out[WORKDAY_DATE_LEN], sy_err *err)
+void cal_free(struct cal_loaded *c)
 {
-	struct days off = {0}, work = {0};
-	char until[WORKDAY_DATE_LEN];
-	int32_t from, day;
+	free(c->off.v);
+	free(c->work.v);
+	memset(c, 0, sizeof *c);
+}
+
+sy_status cal_load(db *d, const char *from, const char *until, struct cal_loaded *c, sy_err *err)
+{
 	db_rows *r = NULL;
-	sy_status st;
-	if (!workday_parse(start, &from))
-		return sy_failf(err, SY_EINVAL, "invalid_date", NULL, "日期无效", "invalid date");
-	workday_format(from + CAL_SPAN_DAYS, until);
-	if ((st = db_query(d, SQL_CAL_FROM, DB_ARGS(DB_T(start), DB_T(until)), &r, err)))
+	int32_t day;
+	memset(c, 0, sizeof *c);
+	sy_status st = db_query(d, SQL_CAL_FROM, DB_ARGS(DB_T(from), DB_T(until)), &r, err);
+	if (st)
 		return st;
 	while (db_next(r)) {
 		if (!workday_parse(db_text(r, 0), &day))
 			continue; /* the table's dates are checked on the way in */
-		struct days *list = strcmp(db_text(r, 1), "workday") == 0 ? &work : &off;
-		if (!days_push(list, day)) {
+		if (!days_push(strcmp(db_text(r, 1), "workday") == 0 ? &c->work : &c->off, day)) {
 			st = cases_oom(err);
-			goto out;
+			break;
 		}
 	}
-	struct workday_calendar cal = {off.v, off.n, work.v, work.n};
-	workday_format(workday_add(&cal, from, n), out);
-out:
 	db_rows_free(r);
-	free(off.v);
-	free(work.v);
-	return st;
+	if (st) {
+		cal_free(c);
+		return st;
+	}
+	c->cal = (struct workday_calendar){c->off.v, c->off.n, c->work.v, c->work.n};
+	return SY_OK;
+}
+
+sy_status cases_due_date(db *d, const char *start, int n, char out[WORKDAY_DATE_LEN], sy_err *err)
+{
+	struct cal_loaded c;
+	char until[WORKDAY_DATE_LEN];
+	int32_t from;
+	if (!workday_parse(start, &from))
+		return sy_failf(err, SY_EINVAL, "invalid_date", NULL, "日期无效", "invalid date");
+	workday_format(from + CAL_SPAN_DAYS, until);
+	sy_status st = cal_load(d, start, until, &c, err);
+	if (st)
+		return st;
+	workday_format(workday_add(&c.cal, from, n), out);
+	cal_free(&c);
+	return SY_OK;
 }
 
 sy_status ct_due_date(db *d, const char *type, const char *step, const char *state, const char *entered,

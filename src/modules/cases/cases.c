@@ -18,20 +18,20 @@ static const char SQL_ORG_INFO[] = "SELECT region_code, type FROM orgs WHERE id 
 static const char SQL_ORGS_OF_TYPE[] = "SELECT id, region_code, name FROM orgs WHERE type = $1 ORDER BY id";
 static const char SQL_CASE_INSERT[] =
 	"INSERT INTO cases (type_code, person_id, org_id, region_code, state, opened_by, opened_on, note,"
-	" created_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $8) RETURNING id";
+	" deadline, created_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $9, $8, $8) RETURNING id";
 static const char SQL_STEP_INSERT[] =
 	"INSERT INTO case_steps (case_id, step_code, seq, org_id, state, final, entered_on, due_date,"
 	" created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8) RETURNING id";
 static const char SQL_EVENT_INSERT[] =
 	"INSERT INTO case_events (case_id, step_id, action, from_state, to_state, actor, actor_role, comment,"
-	" materials, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+	" materials, created_at, on_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 static const char SQL_CASE_SCOPE[] =
 	"SELECT c.region_code, c.person_id, c.org_id, c.type_code, c.state,"
-	" CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.org_id = $2) THEN 1 ELSE 0 END"
-	" FROM cases c WHERE c.id = $1";
+	" CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.org_id = $2) THEN 1 ELSE 0 END,"
+	" c.deadline FROM cases c WHERE c.id = $1";
 static const char SQL_CASE_GET[] =
 	"SELECT c.id, c.type_code, c.state, c.region_code, r.name, c.person_id, p.name, c.org_id, o.name,"
-	" c.opened_by, c.opened_on, c.note, c.closed_at, c.created_at, c.updated_at"
+	" c.opened_by, c.opened_on, c.note, c.closed_at, c.created_at, c.updated_at, c.deadline"
 	" FROM cases c JOIN regions r ON r.code = c.region_code LEFT JOIN people p ON p.id = c.person_id"
 	" LEFT JOIN orgs o ON o.id = c.org_id WHERE c.id = $1";
 static const char SQL_CASE_STEPS[] =
@@ -98,11 +98,6 @@ static const char SQL_INBOX[] =
 
 /* ---- scope ------------------------------------------------------------------------ */
 
-struct case_scope {
-	char region[REGION_CODE_MAX], type[CT_CODE], state[16];
-	int64_t person_id, org_id;
-};
-
 static bool case_visible(const struct principal *a, const struct case_scope *c, bool handles_step)
 {
 	switch (a->role) {
@@ -118,8 +113,7 @@ static bool case_visible(const struct principal *a, const struct case_scope *c, 
 	}
 }
 
-/* May the actor act on a step handled by step_org in a case of region? (the role is checked apart) */
-static bool may_act(const struct principal *a, const char *region, int64_t step_org)
+bool may_act(const struct principal *a, const char *region, int64_t step_org)
 {
 	if (a->role == ROLE_ADMIN)
 		return true;
@@ -128,9 +122,8 @@ static bool may_act(const struct principal *a, const char *region, int64_t step_
 	return (a->role & ROLES_ORG) && a->org_id > 0 && a->org_id == step_org;
 }
 
-/* The case if the actor may see it; SY_ENOTFOUND otherwise, so ids cannot be probed. */
-static sy_status case_in_scope(db *d, const struct principal *actor, int64_t id, struct case_scope *c,
-			       sy_err *err)
+sy_status case_in_scope(db *d, const struct principal *actor, int64_t id, struct case_scope *c,
+			sy_err *err)
 {
 	db_rows *r = NULL;
 	sy_status st = db_query(d, SQL_CASE_SCOPE, DB_ARGS(DB_I(id), DB_I(actor->org_id > 0 ? actor->org_id : -1)),
@@ -144,6 +137,7 @@ static sy_status case_in_scope(db *d, const struct principal *actor, int64_t id,
 		c->org_id = db_int(r, 2);
 		snprintf(c->type, sizeof c->type, "%s", db_text(r, 3));
 		snprintf(c->state, sizeof c->state, "%s", db_text(r, 4));
+		snprintf(c->deadline, sizeof c->deadline, "%s", db_isnull(r, 6) ? "" : db_text(r, 6));
 		ok = case_visible(actor, c, db_int(r, 5) != 0);
 	}
 	db_rows_free(r);
@@ -153,15 +147,31 @@ static sy_status case_in_scope(db *d, const struct principal *actor, int64_t id,
 	return SY_OK;
 }
 
+/* now: the UTC time; today: the date in China, which the statistics count in. */
 static sy_status add_event(db *d, const struct principal *actor, int64_t case_id, int64_t step_id,
 			   const char *action, const char *from, const char *to, const char *comment,
-			   const char *materials, const char *now, sy_err *err)
+			   const char *materials, const char *now, const char *today, sy_err *err)
 {
 	return db_execp(d, SQL_EVENT_INSERT,
 			DB_ARGS(DB_I(case_id), DB_IDOPT(step_id), DB_T(action), DB_T(from), DB_T(to),
 				DB_T(actor->name), DB_T(role_name(actor->role)), DB_T(comment), DB_T(materials),
-				DB_T(now)),
+				DB_T(now), DB_T(today)),
 			NULL, err);
+}
+
+/*
+ * The due date of a step entering state: the case's own deadline when it has
+ * one (a 双清单 item's), else the type's working days from today.
+ */
+static sy_status step_due(db *d, const char *type, const char *step, const char *state, const char *case_deadline,
+			  const char *today, bool *has, char due[WORKDAY_DATE_LEN], sy_err *err)
+{
+	if (case_deadline && *case_deadline) {
+		snprintf(due, WORKDAY_DATE_LEN, "%s", case_deadline);
+		*has = true;
+		return SY_OK;
+	}
+	return ct_due_date(d, type, step, state, today, has, due, err);
 }
 
 static void id_text(int64_t id, char out[24])
@@ -323,8 +333,10 @@ sy_status cases_create(db *d, const struct principal *actor, const struct case_i
 			      "this case type has no steps configured");
 		goto done;
 	}
-	if ((st = check_departments_named(&t, in, err)) || (st = db_tx_join(d, &own, err)))
+	if ((st = check_departments_named(&t, in, err)) || (st = case_details_check(t.code, &in->details, err)) ||
+	    (st = db_tx_join(d, &own, err)))
 		goto done;
+	const char *deadline = case_details_deadline(t.code, &in->details);
 	if ((st = applicant_region(d, actor, &t, in, region, err)))
 		goto out;
 	/* every department is checked before anything is written */
@@ -339,15 +351,15 @@ sy_status cases_create(db *d, const struct principal *actor, const struct case_i
 	if (!st)
 		st = db_query_int(d, SQL_CASE_INSERT,
 				  DB_ARGS(DB_T(t.code), DB_IDOPT(in->person_id), DB_IDOPT(in->org_id), DB_T(region),
-					  DB_T(actor->name), DB_T(today), DB_T(in->note), DB_T(now)),
+					  DB_T(actor->name), DB_T(today), DB_T(in->note), DB_T(now), DB_T(deadline)),
 				  id, err);
 	if (!st)
-		st = add_event(d, actor, *id, 0, "open", NULL, NULL, in->note, NULL, now, err);
+		st = add_event(d, actor, *id, 0, "open", NULL, NULL, in->note, NULL, now, today, err);
 	json_t *steps = json_array();
 	for (int i = 0; i < t.nsteps && !st; i++) {
 		const struct ct_step *s = &t.steps[i];
 		int64_t sid;
-		if ((st = ct_due_date(d, t.code, s->code, s->initial, today, &has_due, due, err)) ||
+		if ((st = step_due(d, t.code, s->code, s->initial, deadline, today, &has_due, due, err)) ||
 		    (st = db_query_int(d, SQL_STEP_INSERT,
 				       DB_ARGS(DB_I(*id), DB_T(s->code), DB_I(s->seq), DB_I(orgs[i]), DB_T(s->initial),
 					       DB_T(today), DB_T(has_due ? due : NULL), DB_T(now)),
@@ -357,6 +369,8 @@ sy_status cases_create(db *d, const struct principal *actor, const struct case_i
 						       (json_int_t)orgs[i], "due_date", has_due ? due : NULL));
 	}
 	free(orgs);
+	if (!st)
+		st = case_details_store(d, actor, t.code, *id, in, err);
 	id_text(st ? 0 : *id, cid);
 	if (!st)
 		st = cases_audit(d, actor, "case.create", "case", cid, region,
@@ -470,12 +484,12 @@ sy_status cases_get(db *d, const struct principal *actor, int64_t id, const char
 		json_t *applicant = !db_isnull(r, 5)
 			? json_pack("{s:s, s:I, s:s?}", "kind", "person", "id", (json_int_t)db_int(r, 5), "name", db_text(r, 6))
 			: json_pack("{s:s, s:I, s:s?}", "kind", "org", "id", (json_int_t)db_int(r, 7), "name", db_text(r, 8));
-		o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:s, s:s, s:s?, s:s?, s:s, s:s}",
+		o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?}",
 			      "id", (json_int_t)db_int(r, 0), "type", db_text(r, 1), "type_name", t.name_zh,
 			      "type_name_en", t.name_en, "state", db_text(r, 2), "region_code", db_text(r, 3),
 			      "region_name", db_text(r, 4), "applicant", applicant, "opened_by", db_text(r, 9),
 			      "opened_on", db_text(r, 10), "note", db_text(r, 11), "closed_at", db_text(r, 12),
-			      "created_at", db_text(r, 13), "updated_at", db_text(r, 14));
+			      "created_at", db_text(r, 13), "updated_at", db_text(r, 14), "deadline", db_text(r, 15));
 	}
 	db_rows_free(r);
 	if (!o) {
@@ -486,7 +500,7 @@ sy_status cases_get(db *d, const struct principal *actor, int64_t id, const char
 	json_object_set_new(o, "steps", steps);
 	json_object_set_new(o, "timeline", timeline);
 	if ((st = load_steps(d, actor, &t, id, c.region, today, steps, &overdue, err)) ||
-	    (st = load_timeline(d, &t, id, timeline, err)))
+	    (st = load_timeline(d, &t, id, timeline, err)) || (st = case_details_json(d, id, o, err)))
 		goto done;
 	size_t done_n = 0, i;
 	json_t *s;
@@ -536,16 +550,28 @@ static bool material_given(const struct case_action *in, const char *name, size_
 	return false;
 }
 
-/* Every material the transition names must be among those handed in. */
-static sy_status check_materials(const struct ct_trans *x, const struct case_action *in, sy_err *err)
+/*
+ * Every material the transition names must be handed in by name, attached to
+ * the case (or this step) as that kind of material, or held on record.
+ */
+static sy_status check_materials(db *d, int64_t case_id, int64_t step_id, const struct ct_trans *x,
+				 const struct case_action *in, sy_err *err)
 {
 	static const char sep[] = "、";
+	char name[CT_NAME];
+	bool held;
+	sy_status st;
 	for (const char *p = x->materials; *p;) {
 		const char *end = strstr(p, sep);
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n && !material_given(in, p, n))
-			return sy_fail(err, SY_EINVAL, "missing_material", "materials", "缺少材料：%.*s",
-				       "missing material: %.*s", (int)n, p);
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		if (n && !material_given(in, p, n)) {
+			if ((st = case_material_held(d, case_id, step_id, name, &held, err)))
+				return st;
+			if (!held)
+				return sy_fail(err, SY_EINVAL, "missing_material", "materials", "缺少材料：%s",
+					       "missing material: %s", name);
+		}
 		if (!end)
 			break;
 		p = end + sizeof sep - 1;
@@ -627,7 +653,7 @@ static sy_status find_transition(const struct principal *actor, const struct cas
 
 /* After a step ends: close the case when it was the last open one. */
 static sy_status close_if_done(db *d, const struct principal *actor, int64_t case_id, const char *now,
-			       bool *closed, sy_err *err)
+			       const char *today, bool *closed, sy_err *err)
 {
 	int64_t open = 0;
 	sy_status st = db_query_int(d, SQL_OPEN_STEPS, DB_ARGS(DB_I(case_id)), &open, err);
@@ -636,7 +662,7 @@ static sy_status close_if_done(db *d, const struct principal *actor, int64_t cas
 		return st ? st : db_execp(d, SQL_CASE_TOUCH, DB_ARGS(DB_I(case_id), DB_T(now)), NULL, err);
 	if ((st = db_execp(d, SQL_CASE_CLOSE, DB_ARGS(DB_I(case_id), DB_T(now)), NULL, err)))
 		return st;
-	return add_event(d, actor, case_id, 0, "close", "open", "closed", NULL, NULL, now, err);
+	return add_event(d, actor, case_id, 0, "close", "open", "closed", NULL, NULL, now, today, err);
 }
 
 sy_status cases_transition(db *d, const struct principal *actor, int64_t case_id, int64_t step_id,
@@ -655,11 +681,12 @@ sy_status cases_transition(db *d, const struct principal *actor, int64_t case_id
 		return st;
 	if ((st = case_in_scope(d, actor, case_id, &c, err)) || (st = ct_load(d, c.type, NULL, &t, err)) ||
 	    (st = load_step(d, case_id, step_id, &s, err)) ||
-	    (st = find_transition(actor, &t, &c, &s, in->action, &x, err)) || (st = check_materials(x, in, err)))
+	    (st = find_transition(actor, &t, &c, &s, in->action, &x, err)) ||
+	    (st = check_materials(d, case_id, step_id, x, in, err)))
 		goto out;
 	const struct ct_state *to = ct_state(&t, x->to);
 	bool final = to && to->final;
-	if (!final && (st = ct_due_date(d, t.code, s.code, x->to, today, &has_due, due, err)))
+	if (!final && (st = step_due(d, t.code, s.code, x->to, c.deadline, today, &has_due, due, err)))
 		goto out;
 	time_now_iso(now);
 	if ((st = db_execp(d, SQL_STEP_MOVE,
@@ -673,8 +700,9 @@ sy_status cases_transition(db *d, const struct principal *actor, int64_t case_id
 		goto out;
 	}
 	materials = join_materials(in);
-	if ((st = add_event(d, actor, case_id, step_id, x->action, s.state, x->to, in->comment, materials, now, err)) ||
-	    (final && (st = close_if_done(d, actor, case_id, now, &closed, err))) ||
+	if ((st = add_event(d, actor, case_id, step_id, x->action, s.state, x->to, in->comment, materials, now, today,
+			    err)) ||
+	    (final && (st = close_if_done(d, actor, case_id, now, today, &closed, err))) ||
 	    (!final && (st = db_execp(d, SQL_CASE_TOUCH, DB_ARGS(DB_I(case_id), DB_T(now)), NULL, err))))
 		goto out;
 	id_text(case_id, cid);
@@ -692,7 +720,7 @@ out:
 sy_status cases_comment(db *d, const struct principal *actor, int64_t case_id, const char *text, sy_err *err)
 {
 	struct case_scope c;
-	char now[TIME_ISO_LEN], cid[24];
+	char now[TIME_ISO_LEN], cid[24], today[WORKDAY_DATE_LEN];
 	bool own;
 	sy_status st;
 	if ((st = cases_check_text(text, "comment", "留言", "comment", CASE_COMMENT_CHARS, true, err)))
@@ -705,7 +733,8 @@ sy_status cases_comment(db *d, const struct principal *actor, int64_t case_id, c
 	if ((st = case_in_scope(d, actor, case_id, &c, err)))
 		goto out;
 	time_now_iso(now);
-	if ((st = add_event(d, actor, case_id, 0, "comment", NULL, NULL, text, NULL, now, err)) ||
+	cases_today(today);
+	if ((st = add_event(d, actor, case_id, 0, "comment", NULL, NULL, text, NULL, now, today, err)) ||
 	    (st = db_execp(d, SQL_CASE_TOUCH, DB_ARGS(DB_I(case_id), DB_T(now)), NULL, err)))
 		goto out;
 	id_text(case_id, cid);

@@ -77,11 +77,24 @@ struct case_department {
 	int64_t org_id;   /* an organisation of the step's type, in the case's region or above */
 };
 
+/* The fields a case type of its own needs (NULL / 0 when not given). */
+struct case_details {
+	/* 双清单 item (dual_army, dual_civil): all required */
+	int64_t year;
+	const char *content, *deadline, *quality_standard;
+	/* 军人子女入学 (child_school): the parent is the applicant unless named */
+	const char *child_name, *school, *category; /* category: claimed, when the record shows none */
+	int64_t child_person_id, parent_person_id;
+	/* 随军家属就业 (spouse_job): the spouse is the applicant */
+	const char *service_member, *skills, *previous_employment, *wanted;
+};
+
 struct case_input {
 	const char *type;
 	int64_t person_id; /* the applicant: a person … */
 	int64_t org_id;    /* … or an organisation, as the type allows */
 	const char *note;
+	struct case_details details;
 	/* Departments the officer picked; a step not listed gets the nearest
 	 * department whose name contains the step's hint, else the nearest one. */
 	const struct case_department *departments;
@@ -134,5 +147,92 @@ sy_status cases_inbox(db *d, const struct principal *actor, const struct inbox_f
 /* The 督办 list: open cases in scope, of types that supervise, with a step past its due date. */
 sy_status cases_overdue(db *d, const struct principal *actor, int limit, int64_t cursor,
 			const char *today, json_t **items, int64_t *next, sy_err *err);
+
+/*
+ * The school priority category a parent's record shows: martyr_child (the
+ * parent is a martyr), merit (平时二等功 or 战时三等功 or higher),
+ * hardship_post (service in a hardship area or on an island); otherwise
+ * "general" and derived false: a certificate (部队证明) must be uploaded.
+ */
+struct school_priority {
+	char category[16];
+	char basis[160];
+	bool derived;
+};
+sy_status school_priority(db *d, int64_t parent_id, struct school_priority *p, sy_err *err);
+
+/* ---- attachments (attachments.c) ----------------------------------------------- */
+
+#define ATTACHMENT_NAME_CHARS 100
+#define ATTACHMENT_MATERIAL_CHARS 50
+
+/*
+ * Where attachment files live (the app sets it once): dir when not empty,
+ * else attachments/ beside the SQLite database (data/attachments with PostgreSQL).
+ */
+void cases_configure(const char *attachment_dir, const char *db_url);
+const char *cases_attachment_dir(void);
+
+struct attachment_input {
+	int64_t step_id;      /* 0: the case as a whole */
+	const char *material; /* the kind of material it is, or NULL */
+	const char *filename; /* as the uploader named it, or NULL */
+	const char *declared; /* the Content-Type the client sent, or NULL */
+	const void *data;
+	size_t len;
+};
+/*
+ * Store a file for a case: refused when it is larger than the settings allow
+ * (SY_ETOOLARGE "attachment_too_large"), empty, or not of an allowed type by
+ * its first bytes (SY_EMEDIA "attachment_type_not_allowed"; a declared type
+ * that disagrees: "attachment_type_mismatch"). Nothing is stored when refused.
+ * The file is named by its SHA-256 in the attachment directory; the row and
+ * an audit row are one transaction.
+ */
+sy_status cases_attach(db *d, const struct principal *actor, int64_t case_id, const struct attachment_input *in,
+		       json_t **out, sy_err *err);
+
+struct attachment_file {
+	int fd; /* open for reading; the caller closes it */
+	uint64_t size;
+	char content_type[32], filename[4 * ATTACHMENT_NAME_CHARS + 1];
+};
+/* Open an attachment of a case the actor may see; anything else is SY_ENOTFOUND. */
+sy_status cases_attachment_open(db *d, const struct principal *actor, int64_t case_id, int64_t id,
+				struct attachment_file *f, sy_err *err);
+/* The upload limits: {"max_bytes", "types": ["pdf", …], "known_types", "updated_by", "updated_at"}. */
+sy_status cases_attachment_settings(db *d, json_t **out, sy_err *err);
+/* Set them (admin); types: a comma-separated subset of pdf,jpeg,png. */
+sy_status cases_attachment_settings_set(db *d, const struct principal *actor, int64_t max_bytes, const char *types,
+					sy_err *err);
+
+/* ---- 双清单 (duallist.c) ----------------------------------------------------------- */
+
+/*
+ * The board of a year: every item of both lists in scope with its state and
+ * whether it is done and on time, and the rates by list, by responsible unit
+ * and by quarter (of the deadline). An item counts as completed once it has
+ * reached 办结/销号 (state "closed", or "feedback" after it); on time when
+ * that day is on or before its deadline; items not adopted (dropped at 会审)
+ * are left out. completion_rate = completed / items; on_time_rate =
+ * completed on time / items.
+ */
+sy_status cases_dual_board(db *d, const struct principal *actor, int64_t year, const char *today, json_t **out,
+			   sy_err *err);
+
+/* ---- statistics (stats.c) --------------------------------------------------------- */
+
+struct case_stats_filter {
+	const char *type;
+	const char *from, *to; /* opened_on within [from, to], "YYYY-MM-DD", or NULL */
+};
+/*
+ * Counts in the actor's scope by type, state, department (of steps) and
+ * region; for closed cases the average handling time in working days (from
+ * opened_on to the day it closed, over the calendar) and the share closed
+ * with no step past its due date (on time).
+ */
+sy_status cases_stats(db *d, const struct principal *actor, const struct case_stats_filter *f, const char *today,
+		      json_t **out, sy_err *err);
 
 #endif

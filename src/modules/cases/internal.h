@@ -56,6 +56,46 @@ bool ct_roles_allow(const char *roles, enum role r);
 sy_status ct_due_date(db *d, const char *type, const char *step, const char *state, const char *entered,
 		      bool *has, char due[WORKDAY_DATE_LEN], sy_err *err);
 
+/* What decides who sees a case (read by case_in_scope). */
+struct case_scope {
+	char region[REGION_CODE_MAX], type[CT_CODE], state[16], deadline[WORKDAY_DATE_LEN];
+	int64_t person_id, org_id;
+};
+/* The case if the actor may see it; SY_ENOTFOUND "case_not_found" otherwise, so ids cannot be probed. */
+sy_status case_in_scope(db *d, const struct principal *actor, int64_t id, struct case_scope *c, sy_err *err);
+/* May the actor act on a step handled by step_org in a case of region? (the role is checked apart) */
+bool may_act(const struct principal *a, const char *region, int64_t step_org);
+
+/* Is the material attached to the case (or to step_id) as that kind, or held on record? */
+sy_status case_material_held(db *d, int64_t case_id, int64_t step_id, const char *material, bool *held,
+			     sy_err *err);
+/* Add to a case's page: attachments, materials on record and the type's own details. */
+sy_status case_details_json(db *d, int64_t case_id, json_t *page, sy_err *err);
+/* The case page's "attachments" and "materials_on_record". */
+sy_status case_attachments_json(db *d, int64_t case_id, json_t *page, sy_err *err);
+
+/* A type's own fields (details.c): checked before anything is written, stored with the case. */
+sy_status case_details_check(const char *type, const struct case_details *x, sy_err *err);
+/* The deadline the case itself fixes (a 双清单 item's), or NULL. */
+const char *case_details_deadline(const char *type, const struct case_details *x);
+sy_status case_details_store(db *d, const struct principal *actor, const char *type, int64_t case_id,
+			     const struct case_input *in, sy_err *err);
+
+/* Record a material held on record for a case (derived from the registry). */
+sy_status case_material_record(db *d, int64_t case_id, const char *material, const char *basis, sy_err *err);
+
+/* The admin's calendar between two dates, loaded for one computation. */
+struct cal_days {
+	int32_t *v;
+	size_t n, cap;
+};
+struct cal_loaded {
+	struct cal_days off, work;
+	struct workday_calendar cal;
+};
+sy_status cal_load(db *d, const char *from, const char *until, struct cal_loaded *c, sy_err *err);
+void cal_free(struct cal_loaded *c);
+
 sy_status cases_oom(sy_err *err);
 /* An error whose messages name one thing: zh_fmt takes zh_arg, en_fmt en_arg (one %s each). */
 sy_status cases_fail_named(sy_err *err, sy_status status, const char *code, const char *field,

@@ -15,6 +15,7 @@
 
 #include "db/audit.h"
 #include "lib/crypto.h"
+#include "lib/paths.h"
 #include "lib/timeutil.h"
 
 #define SEED_BYTES crypto_sign_SEEDBYTES
@@ -113,19 +114,8 @@ void keys_configure(const char *key_dir, const char *db_url, long code_ttl_s, lo
 		return;
 	}
 	/* Default: next to the SQLite file, so a test database and its keys stay together. */
-	const char *path = db_url ? db_url : "";
-	if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0) {
-		copy(keys_cfg.key_dir, sizeof keys_cfg.key_dir, "data/keys");
-		return;
-	}
-	if (strncmp(path, "sqlite:", 7) == 0)
-		path += 7;
-	const char *slash = strrchr(path, '/');
-	if (!slash)
+	if (!path_beside_db(db_url, "keys", keys_cfg.key_dir, sizeof keys_cfg.key_dir))
 		copy(keys_cfg.key_dir, sizeof keys_cfg.key_dir, "keys");
-	else
-		snprintf(keys_cfg.key_dir, sizeof keys_cfg.key_dir, "%.*s/keys",
-			 (int)(slash - path), path);
 }
 
 bool keys_file_path(const char *key_id, char *out, size_t cap)

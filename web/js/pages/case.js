@@ -4,7 +4,7 @@
 // of their case; the server decides who may do what and says so per step.
 import { h, mount } from '../dom.js';
 import { t, fmtTime, roleLabel } from '../i18n.js';
-import { get, post } from '../api.js';
+import { get, post, upload, API } from '../api.js';
 import { toast, loading, errorState, field, fieldError, openDialog, dataTable, section, emptyState } from '../ui.js';
 import { nm, caseStateBadge, progress } from './cases.js';
 
@@ -41,6 +41,10 @@ export function render(ctx) {
         c.note ? [h('dt', null, t('cases.form.note')), h('dd', null, c.note)] : null),
       section('steps', t('cases.sec.steps'), null,
         dataTable(stepColumns(c), c.steps, { id: 'case-steps', caption: t('cases.sec.steps') })),
+      section('attachments', t('cases.sec.attachments'),
+        c.state === 'open' && ctx.user.role !== 'auditor'
+          ? h('button', { type: 'button', class: 'btn', id: 'case-upload', onclick: () => uploadDialog(c) }, t('cases.upload')) : null,
+        attachments(c)),
       section('timeline', t('cases.sec.timeline'),
         c.may_comment ? h('button', { type: 'button', class: 'btn', id: 'case-comment', onclick: () => commentDialog() }, t('cases.comment')) : null,
         timeline(c)));
@@ -60,6 +64,51 @@ export function render(ctx) {
         }, nm(a))))
         : (s.final ? t('cases.step.ended', { at: fmtTime(s.ended_at) }) : t('common.none'))) },
     ];
+  }
+
+  function attachments(c) {
+    const list = c.attachments || [];
+    const onRecord = (c.materials_on_record || []).map(m => h('li', null, t('cases.on_record', { name: m.material, basis: m.basis })));
+    if (!list.length && !onRecord.length) return emptyState(t('cases.no_attachments'), 'case-attachments-empty');
+    return h('div', null,
+      onRecord.length ? h('ul', { class: 'hint', id: 'case-on-record' }, onRecord) : null,
+      list.length ? dataTable([
+        { label: t('cases.att.file'), cell: a => h('a', { href: `${API}${base}/attachments/${a.id}`, class: 'attachment-link', dataset: { id: a.id } }, a.filename) },
+        { label: t('cases.att.material'), cell: a => a.material || t('common.none') },
+        { label: t('cases.step.name'), cell: a => nm((c.steps || []).find(s => s.id === a.step_id) || {}) || t('common.none') },
+        { label: t('cases.att.size'), class: 'nowrap', cell: a => `${Math.ceil(a.size / 1024)} KB` },
+        { label: t('cases.att.by'), cell: a => `${a.uploaded_by}（${fmtTime(a.created_at)}）` },
+      ], list, { id: 'case-attachments', caption: t('cases.sec.attachments') }) : null);
+  }
+
+  function uploadDialog(c) {
+    const file = h('input', { type: 'file', id: 'upload-file', name: 'file', accept: 'application/pdf,image/jpeg,image/png', required: true });
+    const material = h('input', { id: 'upload-material', name: 'material', maxlength: '50', autocomplete: 'off', list: 'upload-materials' });
+    const known = [...new Set((c.steps || []).flatMap(s => s.actions.flatMap(a => a.materials)).concat(['部队证明', '落户介绍信']))];
+    const stepSel = h('select', { id: 'upload-step', name: 'step' }, h('option', { value: '' }, t('cases.att.whole_case')),
+      (c.steps || []).map(s => h('option', { value: String(s.id) }, nm(s))));
+    openDialog({
+      id: 'upload-dialog',
+      title: t('cases.upload'),
+      submitLabel: t('cases.upload'),
+      body: [
+        h('p', { class: 'hint' }, t('cases.upload_hint')),
+        field(t('cases.att.file'), file),
+        field(t('cases.att.material'), material),
+        h('datalist', { id: 'upload-materials' }, known.map(m => h('option', { value: m }))),
+        field(t('cases.step.name'), stepSel),
+      ],
+      onSubmit: async () => {
+        const f = file.files && file.files[0];
+        if (!f) throw fieldError('file', t('cases.upload_pick'));
+        const query = { name: f.name };
+        if (material.value.trim()) query.material = material.value.trim();
+        if (stepSel.value) query.step = stepSel.value;
+        await upload(`${base}/attachments`, f, { query }).promise;
+        toast(t('cases.uploaded'), 'success');
+        load();
+      },
+    });
   }
 
   function dueCell(s) {
@@ -85,10 +134,16 @@ export function render(ctx) {
     return t('cases.event.step', { step: nm(e, 'step_name') || e.step, from: nm(e, 'from_name') || e.from_state, to: nm(e, 'to_name') || e.to_state });
   }
 
+  // a material attached to the case (or this step) as that kind, or held on record, is already in hand
+  function held(c, s, m) {
+    return (c.attachments || []).some(x => x.material === m && (x.step_id == null || x.step_id === s.id))
+      || (c.materials_on_record || []).some(x => x.material === m);
+  }
+
   function actionDialog(c, s, a) {
     const comment = h('input', { id: 'action-comment', name: 'comment', maxlength: '500', autocomplete: 'off' });
     const boxes = a.materials.map((m, i) => h('label', { class: 'check' },
-      h('input', { type: 'checkbox', name: 'materials', value: m, id: `material-${i}` }), ' ', t('cases.material_received', { name: m })));
+      h('input', { type: 'checkbox', name: 'materials', value: m, id: `material-${i}`, checked: held(c, s, m) }), ' ', t('cases.material_received', { name: m })));
     openDialog({
       id: 'action-dialog',
       title: `${nm(s)} · ${nm(a)}`,

@@ -43,7 +43,9 @@ export function render(ctx) {
 
   mount(ctx.main,
     pageHeader(title, writer ? h('button', { type: 'button', class: 'btn btn-primary write-action', id: 'case-create',
-      onclick: () => createDialog(ctx) }, t('cases.create')) : null),
+      onclick: () => createDialog(ctx) }, t('cases.create'))
+      : mine ? h('button', { type: 'button', class: 'btn btn-primary', id: 'case-apply', onclick: () => applyDialog(ctx) }, t('cases.apply'))
+        : null),
     h('p', { class: 'page-intro' }, t(mine ? 'cases.my_intro' : 'cases.intro')),
     h('div', { class: 'filter-bar' }, field(t('cases.filter.state'), stateSel)),
     mine ? null : exportsBox, results);
@@ -98,6 +100,23 @@ function createDialog(ctx) {
       if (!personId) throw fieldError('person_id', t('cases.form.pick_person'));
       const c = await post('/cases', { type: 'one_window', person_id: personId, note: note.value.trim() || null });
       toast(t('cases.created', { id: c.id }), 'success');
+      ctx.navigate(`cases/${c.id}`);
+    },
+  });
+}
+
+// The veteran files a 一门受理 application for themselves: the departments are
+// picked by the server (the nearest whose name fits each step).
+function applyDialog(ctx) {
+  const note = h('input', { id: 'apply-note', name: 'note', maxlength: '500', autocomplete: 'off' });
+  openDialog({
+    id: 'apply-dialog',
+    title: t('cases.apply'),
+    submitLabel: t('cases.apply_submit'),
+    body: [h('p', null, t('cases.apply_intro')), field(t('cases.form.note'), note)],
+    onSubmit: async () => {
+      const c = await post('/cases', { type: 'one_window', note: note.value.trim() || null });
+      toast(t('cases.applied'), 'success');
       ctx.navigate(`cases/${c.id}`);
     },
   });
