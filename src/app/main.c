@@ -10,8 +10,8 @@
 #include "lib/crypto.h"
 #include "lib/log.h"
 #include "modules.h"
-#include "modules/ecards/ecards.h"
 #include "modules/cases/cases.h"
+#include "modules/ecards/ecards.h"
 #include "modules/keys/keys.h"
 
 int main(int argc, char **argv)
