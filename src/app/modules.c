@@ -16,6 +16,9 @@ ROUTES(orgs)
 ROUTES(import) COMMANDS(registry)
 ROUTES(home)
 ROUTES(cards)
+ROUTES(verify)
+ROUTES(merchants)
+ROUTES(ledger)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
 COMMANDS(demo)
@@ -31,6 +34,9 @@ const struct module app_modules[] = {
 	{"people", people_routes, &people_routes_count, NULL, NULL},
 	{"orgs", orgs_routes, &orgs_routes_count, NULL, NULL},
 	{"cards", cards_routes, &cards_routes_count, NULL, NULL},
+	{"verify", verify_routes, &verify_routes_count, NULL, NULL},
+	{"merchants", merchants_routes, &merchants_routes_count, NULL, NULL},
+	{"ledger", ledger_routes, &ledger_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
 	{"cases", cases_routes, &cases_routes_count, NULL, NULL},

@@ -17,5 +17,14 @@ bool text_like_contains(const char *s, char *out, size_t cap);
  * 7–8 digits. The registry checks people's and organisations' phones with it.
  */
 bool text_phone_valid(const char *p);
+/*
+ * A person's name as a stranger may see it: the first and the last
+ * character kept and every one between replaced by '*' ("张*明", "司马相如" → "司**如"),
+ * a two-character name as its first and '*' ("李*"), one character as "*".
+ * Counts UTF-8 code points, so a Chinese character is never cut in half.
+ * Writes at most cap bytes (NUL included); false when cap is too small or
+ * name is not well-formed UTF-8 (out is then "*").
+ */
+bool text_mask_name(const char *name, char *out, size_t cap);
 
 #endif
