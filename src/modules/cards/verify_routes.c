@@ -111,6 +111,6 @@ const struct route verify_routes[] = {
 	 "Verify a scanned e-card code (code: the SY1: text as scanned; offer_id optional): signature and times"
 	 " first (bad_format, unknown_key, bad_signature, code_expired, not_yet_valid), then the card as the"
 	 " typed-number check; a printed card's static code says to check the holder's 身份证 (check_id_card)",
-	 "{\"code\":\"SY1:…\",\"offer_id\":1}"},
+	 "{\"code\":\"SY1:…\"}"},
 };
 const int verify_routes_count = sizeof verify_routes / sizeof verify_routes[0];

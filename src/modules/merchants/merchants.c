@@ -38,15 +38,15 @@ static const char SQL_PROFILE_LEAVE[] =
 	"UPDATE merchant_profiles SET status = 'left', left_at = $2, updated_at = $2 WHERE org_id = $1";
 static const char SQL_OFFERS_OFF[] = "UPDATE offers SET active = 0, updated_at = $2 WHERE org_id = $1 AND active = 1";
 static const char SQL_PLAQUE_TAKEN[] = "SELECT org_id FROM merchant_profiles WHERE plaque_no = $1 AND org_id <> $2";
-/* One row per profile, highest org id first. */
+/* An organisation with its profile (status NULL when it has none); lists show profiles only. */
 #define PROFILE_COLUMNS \
 	"SELECT o.id, o.name, o.type, o.region_code, r.name, o.address, o.lat, o.lon, o.contact_phone, m.status," \
 	" m.category, m.opening_hours, m.plaque_no, m.joined_at, m.left_at," \
 	" (SELECT COUNT(*) FROM offers f WHERE f.org_id = o.id AND f.active = 1)" \
-	" FROM merchant_profiles m JOIN orgs o ON o.id = m.org_id JOIN regions r ON r.code = o.region_code"
-static const char SQL_PROFILE_GET[] = PROFILE_COLUMNS " WHERE m.org_id = $1";
+	" FROM orgs o LEFT JOIN merchant_profiles m ON m.org_id = o.id JOIN regions r ON r.code = o.region_code"
+static const char SQL_PROFILE_GET[] = PROFILE_COLUMNS " WHERE o.id = $1";
 static const char SQL_PROFILES[] = PROFILE_COLUMNS
-	" WHERE ($1 = 0 OR m.org_id < $1) AND o.region_code LIKE $2 AND ($3 = 0 OR m.org_id = $3)"
+	" WHERE m.org_id IS NOT NULL AND ($1 = 0 OR m.org_id < $1) AND o.region_code LIKE $2 AND ($3 = 0 OR m.org_id = $3)"
 	" AND (CAST($4 AS TEXT) IS NULL OR m.status = $4) AND (CAST($5 AS TEXT) IS NULL OR m.category = $5)"
 	" AND (CAST($6 AS TEXT) IS NULL OR o.name LIKE $6 ESCAPE '\\')"
 	" ORDER BY m.org_id DESC LIMIT $7";
@@ -280,7 +280,7 @@ static const char *label(const struct vocab *v, const char *code)
 
 static json_t *profile_json(db_rows *r)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:I}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:I}",
 			 "org_id", (json_int_t)db_int(r, 0), "name", db_text(r, 1), "type", db_text(r, 2), "region_code",
 			 db_text(r, 3), "region_name", db_text(r, 4), "address", db_text(r, 5), "lat", db_json_real(r, 6),
 			 "lon", db_json_real(r, 7), "contact_phone", db_text(r, 8), "status", db_text(r, 9), "category",
@@ -300,14 +300,9 @@ sy_status merchants_get(db *d, const struct principal *actor, int64_t org_id, js
 		return st;
 	if ((st = db_query(d, SQL_PROFILE_GET, DB_ARGS(DB_I(org_id)), &r, err)))
 		return st;
-	if (db_next(r))
+	if (db_next(r)) /* found: merchants_org_load just read it */
 		*out = profile_json(r);
-	else
-		st = sy_failf(err, SY_ENOTFOUND, "profile_not_found", NULL, "该机构没有拥军商户档案",
-			      "the organisation has no network profile");
 	db_rows_free(r);
-	if (st)
-		return st;
 	if (!*out)
 		return merchants_oom(err);
 	if ((st = offers_list(d, actor, org_id, false, &offers, err))) {

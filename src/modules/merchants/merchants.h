@@ -58,7 +58,7 @@ sy_status merchants_update(db *d, const struct principal *actor, int64_t org_id,
 			   sy_err *err);
 /* Leave the network: status left, every offer switched off. 409 not_member. */
 sy_status merchants_leave(db *d, const struct principal *actor, int64_t org_id, const char *reason, sy_err *err);
-/* The profile with the org's name, region, address, coordinates and its offers. */
+/* The profile with the org's name, region, address, coordinates and its offers; status null when not in the network. */
 sy_status merchants_get(db *d, const struct principal *actor, int64_t org_id, json_t **out, sy_err *err);
 
 struct merchant_filter {

@@ -9,8 +9,9 @@
 #include "merchants.h"
 
 #define BUREAU (ROLE_ADMIN | ROLE_OFFICER)
-#define READERS (ROLES_STAFF | ROLES_ORG)
-#define CLERKS (ROLE_ADMIN | ROLE_OFFICER | ROLES_ORG)
+/* Merchants manage their own; clinics verify cards and record services, so they read their own too. */
+#define READERS (ROLES_STAFF | ROLE_MERCHANT | ROLE_CLINIC)
+#define CLERKS (ROLE_ADMIN | ROLE_OFFICER | ROLE_MERCHANT)
 
 static const struct export_column profile_columns[] = {
 	{"org_id", "机构编号", "Org ID"},
@@ -216,7 +217,7 @@ const struct route merchants_routes[] = {
 	{"POST", "/api/v1/merchants", post_merchants, BUREAU, 0,
 	 "Put an organisation in the network: status member (default; plaque_no required) or candidate; a"
 	 " candidate or one that left joins again. 409 already_member, plaque_taken",
-	 "{\"org_id\":\"{org}\",\"plaque_no\":\"CZ-YJ-2026-0001\",\"category\":\"catering\","
+	 "{\"org_id\":\"{org}\",\"plaque_no\":\"CZ-YJ-{uniq}\",\"category\":\"catering\","
 	 "\"opening_hours\":\"周一至周日 09:00-21:00\"}"},
 	{"GET", "/api/v1/merchants/{org_id}", get_merchant, READERS, 0,
 	 "One organisation's network profile with its offers", NULL},
@@ -236,10 +237,11 @@ const struct route merchants_routes[] = {
 	 " benefit_kind (discount with benefit_value the share paid, amount_off with yuan, free, priority, gift),"
 	 " categories (person category codes; [] = every card holder), usage_rule (once_per_day, once_per_visit,"
 	 " unlimited), companion_allowed, valid_from, valid_until. 409 not_member when the org is not a member",
-	 "{\"title\":\"持证就餐八折\",\"benefit_kind\":\"discount\",\"benefit_value\":0.8,\"categories\":[],"
+	 "{\"org_id\":\"{merchantorg}\",\"title\":\"持证就餐八折\",\"benefit_kind\":\"discount\",\"benefit_value\":0.8,\"categories\":[],"
 	 "\"usage_rule\":\"once_per_day\",\"companion_allowed\":true}"},
-	{"GET", "/api/v1/offers/{id}", get_offer, READERS, 0, "One offer", NULL},
+	{"GET", "/api/v1/offers/{id}", get_offer, ROLES_STAFF | ROLE_MERCHANT, 0, "One offer", NULL},
 	{"PATCH", "/api/v1/offers/{id}", patch_offer, CLERKS, 0,
-	 "Change an offer (any field of create; active=false switches it off)", "{\"active\":false}"},
+	 "Change an offer (any field of create; active=false switches it off)",
+	 "{\"description\":\"周末及节假日通用\"}"},
 };
 const int merchants_routes_count = sizeof merchants_routes / sizeof merchants_routes[0];
