@@ -47,6 +47,22 @@ size_t text_utf8_chars(const char *s)
 	return n;
 }
 
+bool text_list_next(const char **p, char *item, size_t cap)
+{
+	while (**p) {
+		const char *end = strchr(*p, ',');
+		size_t n = end ? (size_t)(end - *p) : strlen(*p);
+		const char *start = *p;
+		*p += n + (end ? 1 : 0);
+		if (n && n < cap) {
+			memcpy(item, start, n);
+			item[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Bytes of the UTF-8 sequence starting with lead byte c; 0 when c cannot start one. */
 static size_t utf8_seq_len(unsigned char c)
 {

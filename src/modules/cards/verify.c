@@ -59,19 +59,11 @@ static bool offer_qualifies(struct card_verdict *v, const char *wanted)
 	v->offer_matched[0] = '\0';
 	if (!wanted || !*wanted)
 		return true; /* for every card holder */
-	for (const char *p = wanted; *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char code[64];
-		if (n && n < sizeof code) {
-			memcpy(code, p, n);
-			code[n] = '\0';
-			if (list_has(v->categories, code) && len + n + 2 <= sizeof v->offer_matched)
-				len += (size_t)snprintf(v->offer_matched + len, sizeof v->offer_matched - len, "%s%s",
-							len ? "," : "", code);
-		}
-		p += n + (end ? 1 : 0);
-	}
+	char code[64];
+	for (const char *p = wanted; text_list_next(&p, code, sizeof code);)
+		if (list_has(v->categories, code) && len + strlen(code) + 2 <= sizeof v->offer_matched)
+			len += (size_t)snprintf(v->offer_matched + len, sizeof v->offer_matched - len, "%s%s", len ? "," : "",
+						code);
 	return len > 0;
 }
 
@@ -182,13 +174,9 @@ sy_status cards_verify_code(db *d, const char *text, size_t len, int64_t now, co
 static json_t *list_json(const char *list)
 {
 	json_t *a = json_array();
-	for (const char *p = list; a && *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n)
-			json_array_append_new(a, json_stringn(p, n));
-		p += n + (end ? 1 : 0);
-	}
+	char code[64];
+	for (const char *p = list; a && text_list_next(&p, code, sizeof code);)
+		json_array_append_new(a, json_string(code));
 	return a;
 }
 

@@ -48,21 +48,6 @@ static sy_status reply(struct http_req *r, const struct card_verdict *v, const s
 	return SY_OK;
 }
 
-static sy_status query_offer(struct http_req *r, int64_t *offer, sy_err *err)
-{
-	const char *s;
-	*offer = 0;
-	sy_status st = http_query_str(r, "offer", 20, &s, err);
-	if (st || !s)
-		return st;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		return sy_failf(err, SY_EINVAL, "invalid_id", "offer", "优惠编号无效", "invalid offer id");
-	*offer = v;
-	return SY_OK;
-}
-
 static sy_status get_verify(struct http_req *r, sy_err *err)
 {
 	struct card_verdict v;
@@ -71,7 +56,7 @@ static sy_status get_verify(struct http_req *r, sy_err *err)
 	const struct offer_terms *terms;
 	int64_t offer;
 	sy_status st;
-	if ((st = query_offer(r, &offer, err)) || (st = offer_terms(r, offer, &use, &t, &terms, err)) ||
+	if ((st = http_query_id(r, "offer", &offer, err)) || (st = offer_terms(r, offer, &use, &t, &terms, err)) ||
 	    (st = cards_verify_number(r->db, http_param(r, "no"), terms, &v, err)))
 		return st;
 	return reply(r, &v, &use, err);

@@ -283,16 +283,9 @@ static sy_status scope_of(const struct principal *a, const struct ledger_filter 
 			  int64_t *org, sy_err *err)
 {
 	*org = f->org;
-	if (f->region) {
-		char prefix[REGION_CODE_MAX];
-		sy_status st = scope_require_region(a, f->region, "region", err);
-		if (st)
-			return st;
-		region_prefix(f->region, prefix);
-		snprintf(like, REGION_CODE_MAX + 1, "%s%%", prefix);
-	} else {
-		scope_region_like(a, like);
-	}
+	sy_status st = scope_filter_like(a, f->region, "region", like, err);
+	if (st)
+		return st;
 	if (a->role & ROLES_ORG) {
 		if (f->org && f->org != a->org_id)
 			return sy_failf(err, SY_ENOTFOUND, "org_not_found", "org", "机构不存在或不在您的管辖范围内",

@@ -60,25 +60,10 @@ static sy_status post_services(struct http_req *r, sy_err *err)
 	return SY_OK;
 }
 
-static sy_status id_query(struct http_req *r, const char *key, int64_t *out, sy_err *err)
-{
-	const char *s;
-	*out = 0;
-	sy_status st = http_query_str(r, key, 20, &s, err);
-	if (st || !s)
-		return st;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		return sy_fail(err, SY_EINVAL, "invalid_id", key, "%s 编号无效", "invalid %s id", key);
-	*out = v;
-	return SY_OK;
-}
-
 static sy_status filter_in(struct http_req *r, struct ledger_filter *f, sy_err *err)
 {
 	sy_status st;
-	if ((st = id_query(r, "org", &f->org, err)) || (st = id_query(r, "offer", &f->offer, err)) ||
+	if ((st = http_query_id(r, "org", &f->org, err)) || (st = http_query_id(r, "offer", &f->offer, err)) ||
 	    (st = http_query_str(r, "kind", 32, &f->kind, err)) || (st = http_query_str(r, "from", 10, &f->from, err)) ||
 	    (st = http_query_str(r, "to", 10, &f->to, err)) || (st = http_query_str(r, "region", 15, &f->region, err)) ||
 	    (st = http_query_str(r, "card", 32, &f->card_no, err)))

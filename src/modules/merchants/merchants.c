@@ -332,15 +332,8 @@ sy_status merchants_list(db *d, const struct principal *actor, const struct merc
 		return sy_failf(err, SY_EINVAL, "too_long", "q", "搜索词过长", "search text too long");
 	if (f->q)
 		name = q;
-	if (f->region) {
-		char prefix[REGION_CODE_MAX];
-		if ((st = scope_require_region(actor, f->region, "region", err)))
-			return st;
-		region_prefix(f->region, prefix);
-		snprintf(like, sizeof like, "%s%%", prefix);
-	} else {
-		scope_region_like(actor, like);
-	}
+	if ((st = scope_filter_like(actor, f->region, "region", like, err)))
+		return st;
 	if (actor->role & ROLES_ORG) { /* its own profile only */
 		only = actor->org_id > 0 ? actor->org_id : -1;
 		snprintf(like, sizeof like, "%%");

@@ -10,7 +10,7 @@
 
 #include "db/page.h"
 #include "internal.h"
-#include "lib/strbuf.h"
+#include "lib/text.h"
 #include "lib/timeutil.h"
 #include "modules/registry/people.h"
 
@@ -177,18 +177,9 @@ static json_t *offer_json(db_rows *r)
 	if (!o)
 		return NULL;
 	json_t *cats = json_object_get(o, "categories");
-	for (const char *p = db_text(r, 7); *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char code[64];
-		if (n && n < sizeof code) {
-			memcpy(code, p, n);
-			code[n] = '\0';
-			json_array_append_new(cats, json_pack("{s:s, s:s}", "code", code, "label",
-							      person_category_label(code, false)));
-		}
-		p += n + (end ? 1 : 0);
-	}
+	char code[64];
+	for (const char *p = db_text(r, 7); text_list_next(&p, code, sizeof code);)
+		json_array_append_new(cats, json_pack("{s:s, s:s}", "code", code, "label", person_category_label(code, false)));
 	return o;
 }
 

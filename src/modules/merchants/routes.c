@@ -161,19 +161,12 @@ static sy_status reply_offer(struct http_req *r, int status, int64_t id, sy_err 
 
 static sy_status get_offers(struct http_req *r, sy_err *err)
 {
-	const char *org_s, *active_s;
-	int64_t org = 0;
+	const char *active_s;
+	int64_t org;
 	json_t *items;
 	sy_status st;
-	if ((st = http_query_str(r, "org", 20, &org_s, err)) || (st = http_query_str(r, "active", 5, &active_s, err)))
+	if ((st = http_query_id(r, "org", &org, err)) || (st = http_query_str(r, "active", 5, &active_s, err)))
 		return st;
-	if (org_s) {
-		char *end;
-		long long v = strtoll(org_s, &end, 10);
-		if (*end || v <= 0)
-			return sy_failf(err, SY_EINVAL, "invalid_id", "org", "机构编号无效", "invalid organisation id");
-		org = v;
-	}
 	if ((st = offers_list(r->db, &r->who, org, active_s && strcmp(active_s, "true") == 0, &items, err)))
 		return st;
 	http_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next"));
