@@ -17,6 +17,9 @@ ROUTES(import) COMMANDS(registry)
 ROUTES(home)
 ROUTES(ecards)
 ROUTES(cards)
+ROUTES(verify)
+ROUTES(merchants)
+ROUTES(ledger)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
 COMMANDS(placement)
@@ -35,6 +38,9 @@ const struct module app_modules[] = {
 	/* before cards: /api/v1/cards/revocations must not be taken for /api/v1/cards/{id} */
 	{"ecards", ecards_routes, &ecards_routes_count, NULL, NULL},
 	{"cards", cards_routes, &cards_routes_count, NULL, NULL},
+	{"verify", verify_routes, &verify_routes_count, NULL, NULL},
+	{"merchants", merchants_routes, &merchants_routes_count, NULL, NULL},
+	{"ledger", ledger_routes, &ledger_routes_count, NULL, NULL},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
 	{"cases", cases_routes, &cases_routes_count, NULL, NULL},

@@ -258,17 +258,48 @@ sy_status db_backup(db *d, const char *url, const char *dest, sy_err *err)
 	return d->ops->backup(d->impl, url, dest, err);
 }
 
-/* Replace the portable DDL tokens with this backend's spelling. */
+/* Append tmpl with every {T} replaced by table. */
+static void append_with_table(strbuf *sb, const char *tmpl, const char *table, size_t tlen)
+{
+	const char *p = tmpl, *hit;
+	while ((hit = strstr(p, "{T}"))) {
+		sb_append(sb, p, (size_t)(hit - p));
+		sb_append(sb, table, tlen);
+		p = hit + 3;
+	}
+	sb_puts(sb, p);
+}
+
+/*
+ * Replace the portable DDL tokens with this backend's spelling: @ID@ (an
+ * auto-assigned primary key) and @APPEND_ONLY:<table>@ (triggers refusing
+ * changes to the table's rows).
+ */
 static char *dialect_ddl(const db *d, const char *sql)
 {
-	static const char token[] = "@ID@";
+	static const char id_token[] = "@ID@", ao_token[] = "@APPEND_ONLY:";
 	strbuf sb;
 	sb_init(&sb);
-	const char *p = sql, *hit;
-	while ((hit = strstr(p, token))) {
+	const char *p = sql;
+	for (;;) {
+		const char *id = strstr(p, id_token), *ao = strstr(p, ao_token);
+		const char *hit = id && (!ao || id < ao) ? id : ao;
+		if (!hit)
+			break;
 		sb_append(&sb, p, (size_t)(hit - p));
-		sb_puts(&sb, d->ops->id_column);
-		p = hit + sizeof token - 1;
+		if (hit == id) {
+			sb_puts(&sb, d->ops->id_column);
+			p = hit + sizeof id_token - 1;
+			continue;
+		}
+		const char *table = hit + sizeof ao_token - 1, *end = strchr(table, '@');
+		if (!end) { /* not a token after all: keep the text, and the error it will give */
+			sb_puts(&sb, hit);
+			p = hit + strlen(hit);
+			break;
+		}
+		append_with_table(&sb, d->ops->append_only_ddl, table, (size_t)(end - table));
+		p = end + 1;
 	}
 	sb_puts(&sb, p);
 	return sb_steal(&sb);

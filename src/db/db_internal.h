@@ -47,6 +47,12 @@ struct db_ops {
 	/* What the portable DDL token @ID@ becomes: an auto-assigned primary key. */
 	const char *id_column;
 	/*
+	 * What the portable DDL token @APPEND_ONLY:<table>@ becomes: statements
+	 * (with {T} for the table) that make every UPDATE or DELETE of the
+	 * table's rows fail, whoever runs it.
+	 */
+	const char *append_only_ddl;
+	/*
 	 * The secondary indexes of table $1 that a bulk load may drop and build
 	 * again: (name, the statement that creates it), those behind a primary
 	 * key or a UNIQUE constraint excluded.

@@ -389,6 +389,11 @@ const struct db_ops db_sqlite_ops = {
 	.bulk_mode = sq_bulk_mode,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	.append_only_ddl =
+		"CREATE TRIGGER {T}_no_update BEFORE UPDATE ON {T}"
+		" BEGIN SELECT RAISE(ABORT, '{T} is append-only'); END;"
+		" CREATE TRIGGER {T}_no_delete BEFORE DELETE ON {T}"
+		" BEGIN SELECT RAISE(ABORT, '{T} is append-only'); END",
 	/* sql is NULL for the automatic indexes of PRIMARY KEY and UNIQUE */
 	.secondary_indexes_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1"
 				 " AND sql IS NOT NULL ORDER BY name",

@@ -103,6 +103,22 @@ sy_status scope_require_region(const struct principal *p, const char *region_cod
 			"该地区不在您的管辖范围内", "region is outside your scope");
 }
 
+sy_status scope_filter_like(const struct principal *p, const char *region, const char *field,
+			    char out[REGION_CODE_MAX + 1], sy_err *err)
+{
+	char prefix[REGION_CODE_MAX];
+	if (!region) {
+		scope_region_like(p, out);
+		return SY_OK;
+	}
+	sy_status st = scope_require_region(p, region, field, err);
+	if (st)
+		return st;
+	region_prefix(region, prefix);
+	snprintf(out, REGION_CODE_MAX + 1, "%s%%", prefix);
+	return SY_OK;
+}
+
 bool scope_org_allows(const struct principal *p, int64_t org_id)
 {
 	if (p->role == ROLE_ADMIN)

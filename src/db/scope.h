@@ -70,6 +70,13 @@ bool scope_region_allows(const struct principal *p, const char *region_code);
 /* SY_EFORBIDDEN "region_out_of_scope" naming field when region_code is outside scope. */
 sy_status scope_require_region(const struct principal *p, const char *region_code,
 			       const char *field, sy_err *err);
+/*
+ * The `region_code LIKE` pattern of a list: the region filter's prefix when
+ * one is given (403 region_out_of_scope naming field when it is outside the
+ * caller's scope), else the caller's whole scope.
+ */
+sy_status scope_filter_like(const struct principal *p, const char *region, const char *field,
+			    char out[REGION_CODE_MAX + 1], sy_err *err);
 /* true when the caller may act for org_id (admin, or an org role of that org). */
 bool scope_org_allows(const struct principal *p, int64_t org_id);
 

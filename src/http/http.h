@@ -147,6 +147,8 @@ sy_status http_in_int(struct http_req *r, const char *field, bool required, int6
 /* A query-string limit (default def, 1..max) and cursor (an id, 0 when absent). */
 sy_status http_paging(struct http_req *r, int def, int max, int *limit, int64_t *cursor,
 		      sy_err *err);
+/* A query-string id (a positive integer), 0 when absent; 400 invalid_id naming key otherwise. */
+sy_status http_query_id(struct http_req *r, const char *key, int64_t *out, sy_err *err);
 /* A query-string text filter of at most maxlen bytes, NULL when absent or empty. */
 sy_status http_query_str(struct http_req *r, const char *key, size_t maxlen, const char **out,
 			 sy_err *err);

@@ -213,6 +213,22 @@ sy_status http_query_str(struct http_req *r, const char *key, size_t maxlen, con
 	return SY_OK;
 }
 
+sy_status http_query_id(struct http_req *r, const char *key, int64_t *out, sy_err *err)
+{
+	const char *v;
+	char *end;
+	*out = 0;
+	sy_status st = http_query_str(r, key, 20, &v, err);
+	if (st || !v)
+		return st;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (*end || n <= 0 || errno)
+		return sy_fail(err, SY_EINVAL, "invalid_id", key, "%s 编号无效", "%s is not a valid id", key);
+	*out = n;
+	return SY_OK;
+}
+
 void http_json(struct http_req *r, int status, json_t *body)
 {
 	json_decref(r->json);

@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 bool text_valid_utf8_line(const char *s)
@@ -44,6 +45,63 @@ size_t text_utf8_chars(const char *s)
 		if ((*s & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+bool text_list_next(const char **p, char *item, size_t cap)
+{
+	while (**p) {
+		const char *end = strchr(*p, ',');
+		size_t n = end ? (size_t)(end - *p) : strlen(*p);
+		const char *start = *p;
+		*p += n + (end ? 1 : 0);
+		if (n && n < cap) {
+			memcpy(item, start, n);
+			item[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Bytes of the UTF-8 sequence starting with lead byte c; 0 when c cannot start one. */
+static size_t utf8_seq_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+}
+
+bool text_mask_name(const char *name, char *out, size_t cap)
+{
+	size_t n = 0, first = 0, last_at = 0, len = strlen(name), o = 0;
+	for (size_t i = 0; i < len; n++) {
+		size_t k = utf8_seq_len((unsigned char)name[i]);
+		if (!k || i + k > len)
+			goto bad;
+		if (n == 0)
+			first = k;
+		last_at = i;
+		i += k;
+	}
+	if (cap < 2)
+		return false;
+	if (n <= 1) {
+		snprintf(out, cap, "*");
+		return n == 1;
+	}
+	/* first + (n - 2) stars + last (or one star for two characters) + NUL */
+	size_t last = n == 2 ? 0 : len - last_at, stars = n == 2 ? 1 : n - 2;
+	if (first + stars + last + 1 > cap)
+		goto bad;
+	memcpy(out, name, first);
+	o = first;
+	memset(out + o, '*', stars);
+	o += stars;
+	memcpy(out + o, name + last_at, last);
+	out[o + last] = '\0';
+	return true;
+bad:
+	if (cap >= 2)
+		snprintf(out, cap, "*");
+	return false;
 }
 
 bool text_like_contains(const char *s, char *out, size_t cap)

@@ -17,5 +17,20 @@ bool text_like_contains(const char *s, char *out, size_t cap);
  * 7–8 digits. The registry checks people's and organisations' phones with it.
  */
 bool text_phone_valid(const char *p);
+/*
+ * The next item of a comma-separated list: *p walks the list; item gets the
+ * item (an item longer than cap-1 is skipped, empty ones too). false at the
+ * end.   for (const char *p = list; text_list_next(&p, code, sizeof code);) …
+ */
+bool text_list_next(const char **p, char *item, size_t cap);
+/*
+ * A person's name as a stranger may see it: the first and the last
+ * character kept and every one between replaced by '*' ("张*明", "司马相如" → "司**如"),
+ * a two-character name as its first and '*' ("李*"), one character as "*".
+ * Counts UTF-8 code points, so a Chinese character is never cut in half.
+ * Writes at most cap bytes (NUL included); false when cap is too small or
+ * name is not well-formed UTF-8 (out is then "*").
+ */
+bool text_mask_name(const char *name, char *out, size_t cap);
 
 #endif

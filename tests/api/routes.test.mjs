@@ -13,6 +13,10 @@ let nextRelative = 1;
 let walkAssoc; // an association of 新华区 the walk may change, add members to and remove them from
 let walkMembers = []; // organisations of 新华区 that POST …/members adds, one per call
 let nextMember = 0;
+let walkJoin = []; // organisations of 新华区 that POST /api/v1/merchants puts in the network, one per call
+let nextJoin = 0;
+let merchantOrg; // the `merchant` login's organisation, a network member
+let validCard; // a received demo card: verification and services find it valid
 
 before(async () => {
   for (const role of ROLES) sessions[role] = await login(role);
@@ -38,6 +42,10 @@ before(async () => {
   assert.equal(a.status, 201, a.text);
   walkAssoc = a.json.id;
   for (let i = 0; i < 4; i++) walkMembers.push(await freshOrg());
+  for (let i = 0; i < 4; i++) walkJoin.push(await freshOrg());
+  merchantOrg = sessions.merchant.user.org_id;
+  const cards = await call('GET', '/api/v1/cards?state=received&limit=1', { session: admin });
+  validCard = cards.json.items[0].number;
 });
 
 // A merchant of 新华区, for the walk to add to its association.
@@ -131,6 +139,18 @@ async function pathFor(route, role) {
     }
     return path.replace('{date}', '2092-01-05');
   }
+  if (path.startsWith('/api/v1/merchants/')) {
+    // an organisation role its own; staff the merchant's, or a fresh member for each leave
+    let org = sessions[role].user.org_id || merchantOrg;
+    if (path.endsWith('/leave') && route.roles.includes(role)) {
+      org = await freshOrg();
+      const j = await call('POST', '/api/v1/merchants', { session: sessions.admin, body: { org_id: org, plaque_no: `WALK-${uniq()}` } });
+      assert.equal(j.status, 201, j.text);
+    }
+    return path.replace('{org_id}', String(org));
+  }
+  if (path.startsWith('/api/v1/offers/')) return path.replace('{id}', String(await freshOffer()));
+  if (path.includes('{no}')) return path.replace('{no}', validCard);
   if (path.startsWith('/api/v1/cards')) {
     // cards: a fresh eligible person for each application; for a step, a fresh card in the
     // state the walked action ({action} = review) starts from; the person reads their own card
@@ -171,6 +191,23 @@ async function unitItem() {
     assert.equal(m.status, 200, m.text);
   }
   return c;
+}
+
+// An unlimited offer of the merchant's organisation (usable again and again).
+async function freshOffer() {
+  const o = await call('POST', '/api/v1/offers', {
+    session: sessions.admin,
+    body: { org_id: merchantOrg, title: `巡检优惠${uniq()}`, benefit_kind: 'free', usage_rule: 'unlimited', categories: [] },
+  });
+  assert.equal(o.status, 201, o.text);
+  return o.json.id;
+}
+
+// A service needs an offer of the caller's organisation, or for a clinic its own service kind.
+async function bodyFor(route, role) {
+  if (route.pattern !== '/api/v1/services' || !route.roles.includes(role)) return exampleBody(route);
+  if (role === 'clinic') return { card_number: validCard, kind: 'medical' };
+  return { card_number: validCard, offer_id: await freshOffer(), amount_saved: 12.5 };
 }
 
 let cardPerson; // the person POST /api/v1/cards applies for (one application each)
@@ -238,7 +275,10 @@ function exampleBody(route) {
     .replaceAll('{idnumber}', makeIdNumber())
     .replaceAll('"{cardperson}"', String(cardPerson ?? 1))
     .replaceAll('"{relative}"', String(xinhuaPeople[1 + (nextRelative++ % (xinhuaPeople.length - 1))]))
-    .replaceAll('"{member}"', () => String(walkMembers[nextMember++ % walkMembers.length]));
+    .replaceAll('"{member}"', () => String(walkMembers[nextMember++ % walkMembers.length]))
+    .replaceAll('"{org}"', () => String(walkJoin[nextJoin++ % walkJoin.length]))
+    .replaceAll('"{merchantorg}"', String(merchantOrg))
+    .replaceAll('{cardno}', validCard ?? '');
   return JSON.parse(text);
 }
 
@@ -250,7 +290,7 @@ test('every route answers 2xx to the roles it names and 403 to the rest', async 
     for (const role of ROLES) {
       const path = await pathFor(route, role);
       const upload = exampleUpload(route);
-      const body = exampleBody(route);
+      const body = await bodyFor(route, role);
       // a person files for themselves; the unit starts its assigned item
       if (body && route.pattern === '/api/v1/cases' && role === 'person') delete body.person_id;
       if (body && route.pattern.endsWith('/transitions') && role === 'unit') body.action = 'start';

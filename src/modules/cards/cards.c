@@ -731,15 +731,8 @@ sy_status cards_list(db *d, const struct principal *actor, const struct card_fil
 		else
 			name = q;
 	}
-	if (f->region) {
-		char prefix[REGION_CODE_MAX];
-		if ((st = scope_require_region(actor, f->region, "region", err)))
-			return st;
-		region_prefix(f->region, prefix);
-		snprintf(like, sizeof like, "%s%%", prefix);
-	} else {
-		scope_region_like(actor, like);
-	}
+	if ((st = scope_filter_like(actor, f->region, "region", like, err)))
+		return st;
 	/* A person reads their own cards, wherever they were applied for. */
 	if (actor->role == ROLE_PERSON) {
 		bool other = f->person_id && f->person_id != actor->person_id;

@@ -35,6 +35,7 @@
 
 #define CARD_REASON_MAX 200
 #define CARD_NATIONAL_MAX 32
+#define CARDNO_MAX 32 /* longest card number a verification carries (ECARD_CARD_MAX) */
 
 enum card_action {
 	CA_REVIEW,
@@ -100,6 +101,53 @@ sy_status cards_list(db *d, const struct principal *actor, const struct card_fil
 sy_status cards_settings_get(db *d, json_t **out, sy_err *err);
 /* Admin only; months 1..24; audited. */
 sy_status cards_settings_set(db *d, const struct principal *actor, int64_t unclaimed_months, sy_err *err);
+
+/* ---- verification (verify.c) ----------------------------------------------------- */
+
+/*
+ * What a merchant's verification answers, and no more: valid or not, the
+ * reason when not, the card's kind, the holder's name masked (张*明), and
+ * when an offer was named whether the holder's categories qualify and which
+ * of the offer's categories they hold. Never the 身份证号, the address or
+ * the full name. person_id and card_id are for the ledger, not for output.
+ */
+struct card_verdict {
+	bool valid;
+	const char *reason;      /* stable code, NULL when valid */
+	const char *msg_zh, *msg_en;
+	char card_no[CARDNO_MAX + 1];
+	char kind[16];           /* "veteran" | "survivor"; "" when no card was found */
+	char masked_name[64];
+	char categories[256];    /* the card's categories, comma-separated */
+	bool static_code;        /* a printed card's code: check the holder's 身份证 */
+	bool by_code;            /* verified from a scanned code, not a typed number */
+	bool offer_checked;      /* an offer was named */
+	char offer_matched[256]; /* the offer's categories the holder has (comma-separated) */
+	int64_t card_id, person_id;
+};
+
+/* The offer's terms a verification checks against (from the merchants module). */
+struct offer_terms {
+	const char *categories; /* comma-separated codes; "" = every card holder */
+};
+
+/*
+ * Verify a typed card number. A malformed number (length, characters) is
+ * 400 invalid_card_number; a wrong check character is an answer (valid
+ * false, reason bad_check_character) given before any lookup. offer may be
+ * NULL. Two indexed point lookups at most (the card with its holder).
+ */
+sy_status cards_verify_number(db *d, const char *number, const struct offer_terms *offer,
+			      struct card_verdict *v, sy_err *err);
+/*
+ * Verify a scanned e-card code (the "SY1:…" text, len bytes, as scanned)
+ * at unix time now: its signature and times (keys_verify), then the card
+ * it names as cards_verify_number does.
+ */
+sy_status cards_verify_code(db *d, const char *text, size_t len, int64_t now, const struct offer_terms *offer,
+			    struct card_verdict *v, sy_err *err);
+/* The verdict as the API shows it, in both languages' message. */
+json_t *card_verdict_json(const struct card_verdict *v, bool english);
 
 /*
  * Demo data: cards in every state for the first eligible people (veterans

@@ -33,7 +33,6 @@ static sy_status get_cards(struct http_req *r, sy_err *err)
 {
 	struct card_filter f = {0};
 	enum export_format fmt;
-	const char *person;
 	json_t *items;
 	int64_t next;
 	sy_status st;
@@ -41,15 +40,8 @@ static sy_status get_cards(struct http_req *r, sy_err *err)
 	    (st = http_query_str(r, "state", 16, &f.state, err)) ||
 	    (st = http_query_str(r, "region", 15, &f.region, err)) ||
 	    (st = http_query_str(r, "q", 100, &f.q, err)) ||
-	    (st = http_query_str(r, "person", 20, &person, err)))
+	    (st = http_query_id(r, "person", &f.person_id, err)))
 		return st;
-	if (person) {
-		char *end;
-		long long v = strtoll(person, &end, 10);
-		if (*end || v <= 0)
-			return sy_failf(err, SY_EINVAL, "invalid_id", "person", "人员编号无效", "invalid person id");
-		f.person_id = v;
-	}
 	if ((st = cards_list(r->db, &r->who, &f, &items, &next, err)))
 		return st;
 	return http_send_list(r, items, next, card_columns, (int)(sizeof card_columns / sizeof card_columns[0]),

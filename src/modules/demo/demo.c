@@ -24,6 +24,8 @@
 #include "lib/timeutil.h"
 #include "modules/accounts/accounts.h"
 #include "modules/cards/cards.h"
+#include "modules/ledger/ledger.h"
+#include "modules/merchants/merchants.h"
 #include "modules/registry/people.h"
 #include "names.h"
 
@@ -1148,6 +1150,21 @@ static sy_status load_cards(struct demo_ctx *c, sy_err *err)
 	return cards_demo(c->d, &c->actor, max, &made, err);
 }
 
+/*
+ * The 拥军商户 network (profiles and offers) and a year of services by its
+ * members to the card holders. The visit length of once_per_visit offers is
+ * policy the city bureau sets; the demo sets one so that its offers work.
+ */
+static sy_status load_network(struct demo_ctx *c, sy_err *err)
+{
+	int members, rows;
+	sy_status st;
+	if ((st = merchants_demo(c->d, &c->actor, &members, err)) ||
+	    (st = ledger_settings_set(c->d, &c->actor, 120, err)))
+		return st;
+	return ledger_demo(c->d, &c->actor, (int64_t)time(NULL), &rows, err);
+}
+
 /* ---- entry point ------------------------------------------------------------ */
 
 sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary *out,
@@ -1186,7 +1203,7 @@ sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary 
 	began = true;
 	if ((st = check_not_loaded(c, err)) || (st = load_regions(c, err)) ||
 	    (st = load_orgs(c, err)) || (st = load_people(c, people_count, err)) ||
-	    (st = load_cards(c, err)) ||
+	    (st = load_cards(c, err)) || (st = load_network(c, err)) ||
 	    (st = load_users(c, err)) || (st = audit_load(c, seed, err)))
 		goto out;
 	if ((st = db_commit(d, err)))

@@ -1,0 +1,29 @@
+/* internal.h - what merchants.c and offers.c share (not for other modules). */
+#ifndef SY_MERCHANTS_INTERNAL_H
+#define SY_MERCHANTS_INTERNAL_H
+
+#include "merchants.h"
+
+/* What the caller wants to do with an organisation. */
+enum org_access {
+	ACC_READ,   /* admin; officer, auditor in region; an org role its own org */
+	ACC_CLERK,  /* admin; officer in region; an org role its own org (profile details, offers) */
+	ACC_BUREAU, /* admin; officer in region (join, leave, plaque) */
+};
+
+struct org_ref {
+	int64_t id;
+	char region[REGION_CODE_MAX];
+	char status[16]; /* the profile's, "" when it has none */
+};
+
+/* The org if the caller may reach it as acc: 404 org_not_found when out of sight, 403 when read-only. */
+sy_status merchants_org_load(db *d, const struct principal *a, int64_t org_id, enum org_access acc,
+			     struct org_ref *o, sy_err *err);
+sy_status merchants_audit(db *d, const struct principal *a, const char *action, const char *object_type,
+			  int64_t id, const char *region, json_t *detail, sy_err *err);
+sy_status merchants_oom(sy_err *err);
+/* Checked optional text: at most max bytes, one line. */
+sy_status merchants_check_text(const char *s, size_t max, const char *field, sy_err *err);
+
+#endif
