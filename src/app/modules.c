@@ -18,6 +18,7 @@ ROUTES(home)
 ROUTES(cards)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
+ROUTES(circle) COMMANDS(circle)
 COMMANDS(demo)
 COMMANDS(core)
 
@@ -34,6 +35,7 @@ const struct module app_modules[] = {
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
 	{"cases", cases_routes, &cases_routes_count, NULL, NULL},
+	{"circle", circle_routes, &circle_routes_count, circle_commands, &circle_commands_count},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
 };
 const int app_modules_count = sizeof app_modules / sizeof app_modules[0];
