@@ -412,7 +412,12 @@ static void test_circle_bad_inputs(void **state)
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "minutes")), 10);
 	json_decref(r.json);
+	/* No point at all: around the caller (the admin's region, 沧州市, has a seat); half a point is a 400. */
+	request("GET", "/api/v1/circle/nearby", NULL, NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_decref(r.json);
 	expect_400("/api/v1/circle/nearby", "lon=116.8", "lat");
+	expect_400("/api/v1/circle/nearby", "lat=38.3", "lon");
 	expect_400("/api/v1/circle/nearby", "lat=abc&lon=116.8", "lat");
 	expect_400("/api/v1/circle/nearby", "lat=95&lon=116.8", "lat");
 	expect_400("/api/v1/circle/nearby", "lat=38.3&lon=200", "lon");

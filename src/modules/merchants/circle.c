@@ -50,6 +50,9 @@ static const char SQL_HOLDERS[] =
 	" WHERE c.state = 'received' AND c.live = 1 AND p.lat IS NOT NULL AND p.lon IS NOT NULL"
 	" AND p.region_code LIKE $1";
 static const char SQL_REGION_NAME[] = "SELECT name FROM regions WHERE code = $1";
+static const char SQL_PERSON_HOME[] = "SELECT lat, lon FROM people WHERE id = $1 AND lat IS NOT NULL AND lon IS NOT NULL";
+static const char SQL_ORG_PLACE[] = "SELECT lat, lon FROM orgs WHERE id = $1 AND lat IS NOT NULL AND lon IS NOT NULL";
+static const char SQL_REGION_SEAT[] = "SELECT lat, lon FROM regions WHERE code = $1 AND lat IS NOT NULL AND lon IS NOT NULL";
 static const char SQL_PERSON_ROW[] = "SELECT name, id_number FROM people WHERE id = $1";
 
 static sy_status oom(sy_err *err)
@@ -385,6 +388,37 @@ out:
 	free(hits);
 	network_release(n);
 	return st;
+}
+
+/* The first row's two coordinates; false when there is none (or it is not a place). */
+static bool point_of(db *d, const char *sql, db_val arg, double *lat, double *lon, sy_status *st, sy_err *err)
+{
+	db_rows *r = NULL;
+	bool found = false;
+	if ((*st = db_query(d, sql, &arg, 1, &r, err)))
+		return false;
+	if (db_next(r) && geo_valid(db_double(r, 0), db_double(r, 1))) {
+		*lat = db_double(r, 0);
+		*lon = db_double(r, 1);
+		found = true;
+	}
+	db_rows_free(r);
+	return found;
+}
+
+sy_status circle_caller_point(db *d, const struct principal *who, double *lat, double *lon, sy_err *err)
+{
+	sy_status st = SY_OK;
+	char county[7], city[7];
+	snprintf(county, sizeof county, "%.6s", who->region_code);
+	snprintf(city, sizeof city, "%.4s00", who->region_code);
+	if ((who->person_id > 0 && point_of(d, SQL_PERSON_HOME, DB_I(who->person_id), lat, lon, &st, err)) || st ||
+	    (who->org_id > 0 && point_of(d, SQL_ORG_PLACE, DB_I(who->org_id), lat, lon, &st, err)) || st ||
+	    point_of(d, SQL_REGION_SEAT, DB_T(who->region_code), lat, lon, &st, err) || st ||
+	    point_of(d, SQL_REGION_SEAT, DB_T(county), lat, lon, &st, err) || st ||
+	    point_of(d, SQL_REGION_SEAT, DB_T(city), lat, lon, &st, err) || st)
+		return st;
+	return sy_failf(err, SY_EINVAL, "required", "lat", "请给出位置（lat、lon）", "give a place (lat, lon)");
 }
 
 /* ---- the analysis --------------------------------------------------------------------------- */

@@ -77,6 +77,12 @@ struct circle_nearby_query {
  * region_code, lat, lon, distance_m, walk_m, minutes}]}.
  */
 sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out, sy_err *err);
+/*
+ * Where the caller is, for a nearby search that names no point: a person's
+ * home, an organisation role's organisation, else the seat of the caller's
+ * region (or of its county, or city). 400 naming "lat" when none is known.
+ */
+sy_status circle_caller_point(db *d, const struct principal *who, double *lat, double *lon, sy_err *err);
 /* Forget this process's copy of the network: the next nearby search reloads it. */
 void circle_invalidate(void);
 

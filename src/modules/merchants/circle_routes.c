@@ -49,8 +49,13 @@ static sy_status get_nearby(struct http_req *r, sy_err *err)
 	struct circle_nearby_query q = {.limit = 20};
 	json_t *out;
 	sy_status st;
-	if ((st = query_double(r, "lat", true, &q.lat, err)) || (st = query_double(r, "lon", true, &q.lon, err)) ||
-	    (st = query_int(r, "minutes", 1, CIRCLE_MINUTES_MAX, &q.minutes, err)) ||
+	bool has_lat = http_query(r, "lat") && *http_query(r, "lat"), has_lon = http_query(r, "lon") && *http_query(r, "lon");
+	/* Neither: around the caller (home, organisation, region); one alone is a mistake. */
+	if (!has_lat && !has_lon)
+		st = circle_caller_point(r->db, &r->who, &q.lat, &q.lon, err);
+	else if (!(st = query_double(r, "lat", true, &q.lat, err)))
+		st = query_double(r, "lon", true, &q.lon, err);
+	if (st || (st = query_int(r, "minutes", 1, CIRCLE_MINUTES_MAX, &q.minutes, err)) ||
 	    (st = query_int(r, "limit", 1, CIRCLE_NEARBY_LIMIT_MAX, &q.limit, err)) ||
 	    (st = http_query_str(r, "category", CIRCLE_CATEGORY_MAX, &q.category, err)) ||
 	    (st = circle_nearby(r->db, &q, &out, err)))
@@ -192,7 +197,7 @@ static sy_status patch_settings(struct http_req *r, sy_err *err)
 const struct route circle_routes[] = {
 	{"GET", "/api/v1/circle/nearby", get_nearby, ROLES_ALL, 0,
 	 "拥军商户 within N minutes' walk of a point, nearest first, with distance_m, walk_m and minutes"
-	 " (?lat, lon required, WGS-84; minutes 1–60, default the setting; category; limit 1–200, default 20)",
+	 " (?lat, lon: WGS-84, both or neither — neither is the caller's home, organisation or region seat; minutes 1–60, default the setting; category; limit 1–200, default 20)",
 	 NULL},
 	{"GET", "/api/v1/circle/coverage", get_coverage, ROLES_STAFF, 0,
 	 "Coverage of the 10-minute circle: card holders with home coordinates, how many have a member within the"

@@ -166,6 +166,23 @@ static void test_nearby(void **state)
 	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_OK);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
 	json_decref(out);
+	/* Where the caller is: a person's home; an organisation's place; a region's seat; else a 400 on lat. */
+	double la, lo;
+	struct principal who = {.role = ROLE_PERSON, .person_id = p[8]};
+	snprintf(who.region_code, sizeof who.region_code, "130902");
+	assert_int_equal(circle_caller_point(d, &who, &la, &lo, &err), SY_OK);
+	assert_true(fabs(la - lat_at(0)) < 1e-9 && fabs(lo - lon_at(1000)) < 1e-9);
+	who = (struct principal){.role = ROLE_MERCHANT, .org_id = m2};
+	snprintf(who.region_code, sizeof who.region_code, "130902");
+	assert_int_equal(circle_caller_point(d, &who, &la, &lo, &err), SY_OK);
+	assert_true(fabs(lo - lon_at(300)) < 1e-9);
+	who = (struct principal){.role = ROLE_PERSON, .person_id = p[10]}; /* no coordinates: 新华区's seat */
+	snprintf(who.region_code, sizeof who.region_code, "130902");
+	assert_int_equal(circle_caller_point(d, &who, &la, &lo, &err), SY_OK);
+	assert_true(fabs(la - 38.314) < 1e-9 && fabs(lo - 116.866) < 1e-9);
+	snprintf(who.region_code, sizeof who.region_code, "990000");
+	assert_int_equal(circle_caller_point(d, &who, &la, &lo, &err), SY_EINVAL);
+	assert_string_equal(err.field, "lat");
 	/* Bad input names its field. */
 	q.lat = 91;
 	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_EINVAL);
