@@ -23,6 +23,7 @@ ROUTES(ledger)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
 COMMANDS(placement)
+ROUTES(circle) COMMANDS(circle)
 COMMANDS(demo)
 COMMANDS(core)
 
@@ -35,7 +36,6 @@ const struct module app_modules[] = {
 	{"import", import_routes, &import_routes_count, NULL, NULL},
 	{"people", people_routes, &people_routes_count, NULL, NULL},
 	{"orgs", orgs_routes, &orgs_routes_count, NULL, NULL},
-	/* before cards: /api/v1/cards/revocations must not be taken for /api/v1/cards/{id} */
 	{"ecards", ecards_routes, &ecards_routes_count, NULL, NULL},
 	{"cards", cards_routes, &cards_routes_count, NULL, NULL},
 	{"verify", verify_routes, &verify_routes_count, NULL, NULL},
@@ -45,6 +45,7 @@ const struct module app_modules[] = {
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
 	{"cases", cases_routes, &cases_routes_count, NULL, NULL},
 	{"placement", NULL, NULL, placement_commands, &placement_commands_count},
+	{"circle", circle_routes, &circle_routes_count, circle_commands, &circle_commands_count},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
 };
 const int app_modules_count = sizeof app_modules / sizeof app_modules[0];

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <math.h>
 
 #include "app/modules.h"
 #include "db/audit.h"
@@ -385,6 +386,69 @@ static void test_validation_names_field(void **state)
 	assert_int_equal(count_users(), before);
 }
 
+static const char *err_field(const struct resp *r)
+{
+	return json_string_value(json_object_get(json_object_get(r->json, "error"), "field"));
+}
+
+/* One GET that must be a 400 naming field. */
+static void expect_400(const char *path, const char *query, const char *field)
+{
+	struct resp r;
+	request("GET", path, query, NULL, NULL, NULL, &r);
+	if (r.status != 400 || !err_field(&r) || strcmp(err_field(&r), field) != 0)
+		fail_msg("%s?%s: %d %s, expected 400 naming %s", path, query, r.status,
+			 err_field(&r) ? err_field(&r) : "(no field)", field);
+	json_decref(r.json);
+}
+
+/* The 10-minute circle's routes: bad coordinates, minutes, k and settings are 400s naming the field. */
+static void test_circle_bad_inputs(void **state)
+{
+	(void)state;
+	struct resp r;
+	login_as("root", "root-password-1");
+	request("GET", "/api/v1/circle/nearby", "lat=38.3&lon=116.8", NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "minutes")), 10);
+	json_decref(r.json);
+	/* No point at all: around the caller (the admin's region, 沧州市, has a seat); half a point is a 400. */
+	request("GET", "/api/v1/circle/nearby", NULL, NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_decref(r.json);
+	expect_400("/api/v1/circle/nearby", "lon=116.8", "lat");
+	expect_400("/api/v1/circle/nearby", "lat=38.3", "lon");
+	expect_400("/api/v1/circle/nearby", "lat=abc&lon=116.8", "lat");
+	expect_400("/api/v1/circle/nearby", "lat=95&lon=116.8", "lat");
+	expect_400("/api/v1/circle/nearby", "lat=38.3&lon=200", "lon");
+	expect_400("/api/v1/circle/nearby", "lat=38.3&lon=nan", "lon");
+	expect_400("/api/v1/circle/nearby", "lat=38.3&lon=116.8&minutes=0", "minutes");
+	expect_400("/api/v1/circle/nearby", "lat=38.3&lon=116.8&minutes=ten", "minutes");
+	expect_400("/api/v1/circle/nearby", "lat=38.3&lon=116.8&limit=1000", "limit");
+	expect_400("/api/v1/circle/coverage", "minutes=99", "minutes");
+	expect_400("/api/v1/circle/coverage", "region=999999", "region");
+	expect_400("/api/v1/circle/suggestions", "k=0", "k");
+	expect_400("/api/v1/circle/uncovered", "format=pdf", "format");
+	const char *h[] = {"X-CSRF-Token", csrf, NULL};
+	request("PATCH", "/api/v1/circle/settings", NULL, "{\"detour_factor\":0.5}", NULL, h, &r);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(err_field(&r), "detour_factor");
+	json_decref(r.json);
+	request("PATCH", "/api/v1/circle/settings", NULL, "{\"walking_speed_m_per_min\":\"fast\"}", NULL, h, &r);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(err_field(&r), "walking_speed_m_per_min");
+	json_decref(r.json);
+	request("GET", "/api/v1/circle/settings", NULL, NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(fabs(json_number_value(json_object_get(r.json, "detour_factor")) - 1.3) < 1e-9);
+	json_decref(r.json);
+	/* An officer may not see another county's coverage. */
+	login_as("off.xh", "officer-password");
+	request("GET", "/api/v1/circle/coverage", "region=130903", NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 403);
+	json_decref(r.json);
+}
+
 static void test_create_user_audited_and_exported(void **state)
 {
 	(void)state;
@@ -459,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_role_forbidden_403),
 		cmocka_unit_test(test_region_out_of_scope_403),
 		cmocka_unit_test(test_validation_names_field),
+		cmocka_unit_test(test_circle_bad_inputs),
 		cmocka_unit_test(test_create_user_audited_and_exported),
 		cmocka_unit_test(test_audit_chain_detects_edit),
 		cmocka_unit_test(test_static_files_and_traversal),
