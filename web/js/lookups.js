@@ -72,15 +72,15 @@ export function loadRegionSelect(sel, emptyLabel, selected, within) {
  * type. `el` is the widget; `setType(type)` switches the type (or hides the
  * widget for null); `value()` is the chosen org id or null.
  */
-export function orgPicker({ idPrefix, selectedId = null, selectedName = null }) {
+export function orgPicker({ idPrefix, selectedId = null, selectedName = null, label = null, fieldName = 'org_id' }) {
   let type = null;
   let timer = null;
   let seq = 0;
   const search = h('input', { id: `${idPrefix}-org-q`, type: 'search', autocomplete: 'off', class: 'org-search' });
-  const sel = h('select', { id: `${idPrefix}-org`, name: 'org_id' });
+  const sel = h('select', { id: `${idPrefix}-org`, name: fieldName });
   const status = h('small', { class: 'hint', 'aria-live': 'polite' });
   const el = h('div', { class: 'field org-picker', hidden: true },
-    h('label', { for: sel.id }, t('users.field.org')),
+    h('label', { for: sel.id }, label || t('users.field.org')),
     h('div', { class: 'org-picker-row' },
       h('label', { for: search.id, class: 'visually-hidden' }, t('users.field.org_search')),
       search, sel),

@@ -46,6 +46,8 @@ export const NAV = [
   { route: 'cases', label_key: 'nav.cases', roles: STAFF, load: () => import('./pages/cases.js') },
   { route: 'my-cases', label_key: 'nav.my_cases', roles: ['person'], load: () => import('./pages/cases.js') },
   { route: 'inbox', label_key: 'nav.inbox', roles: ['admin', 'officer'], load: () => import('./pages/inbox.js') },
+  { route: 'dual-lists', label_key: 'nav.dual_lists', roles: [...STAFF, 'unit'], load: () => import('./pages/duallist.js') },
+  { route: 'case-stats', label_key: 'nav.case_stats', roles: STAFF, load: () => import('./pages/stats.js') },
   { route: 'calendar', label_key: 'nav.calendar', roles: ['admin'], load: () => import('./pages/calendar.js') },
   { route: 'cases/{id}', pattern: /^cases\/(\d+)$/, params: ['id'], label_key: 'nav.case', roles: [...STAFF, 'person'],
     load: () => import('./pages/case.js') },

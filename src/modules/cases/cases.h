@@ -235,4 +235,15 @@ struct case_stats_filter {
 sy_status cases_stats(db *d, const struct principal *actor, const struct case_stats_filter *f, const char *today,
 		      json_t **out, sy_err *err);
 
+/* ---- demo data (demo.c) ------------------------------------------------------------ */
+
+/*
+ * The demo's cases, dated back from today: 一门受理 applications in 新华区 at
+ * every stage (some overdue, some done; it sets demo deadlines for 一门受理,
+ * as the admin would), a 双清单 board for the current year with items of
+ * both lists in every state, and a few 军人子女入学 and 随军家属就业
+ * applications. Joins the caller's transaction. *made: cases opened.
+ */
+sy_status cases_demo(db *d, const struct principal *actor, int *made, sy_err *err);
+
 #endif

@@ -24,6 +24,7 @@
 #include "lib/timeutil.h"
 #include "modules/accounts/accounts.h"
 #include "modules/cards/cards.h"
+#include "modules/cases/cases.h"
 #include "modules/ledger/ledger.h"
 #include "modules/merchants/merchants.h"
 #include "modules/registry/people.h"
@@ -1165,6 +1166,31 @@ static sy_status load_network(struct demo_ctx *c, sy_err *err)
 	return ledger_demo(c->d, &c->actor, (int64_t)time(NULL), &rows, err);
 }
 
+/* ---- cases ------------------------------------------------------------------ */
+
+/*
+ * City departments that handle the steps of 一门受理, schooling and spouses'
+ * jobs, so each step goes to the department whose name fits it. Added after
+ * every other organisation (no draws), at the city seat, so nothing else moves.
+ */
+static const char *const case_departments[] = {
+	"沧州市公安局", "沧州市医疗保障局", "沧州市人力资源和社会保障局", "沧州市教育局",
+};
+
+static sy_status load_cases(struct demo_ctx *c, sy_err *err)
+{
+	int made;
+	sy_status st;
+	for (size_t i = 0; i < sizeof case_departments / sizeof *case_departments; i++) {
+		struct org o = {.name = case_departments[i], .type = "department", .region = CITY_CODE,
+				.located = true, .lat = c->city.lat, .lon = c->city.lon};
+		int64_t id;
+		if ((st = insert_org(c, &o, &id, err)))
+			return st;
+	}
+	return cases_demo(c->d, &c->actor, &made, err);
+}
+
 /* ---- entry point ------------------------------------------------------------ */
 
 sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary *out,
@@ -1203,7 +1229,7 @@ sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary 
 	began = true;
 	if ((st = check_not_loaded(c, err)) || (st = load_regions(c, err)) ||
 	    (st = load_orgs(c, err)) || (st = load_people(c, people_count, err)) ||
-	    (st = load_cards(c, err)) || (st = load_network(c, err)) ||
+	    (st = load_cards(c, err)) || (st = load_network(c, err)) || (st = load_cases(c, err)) ||
 	    (st = load_users(c, err)) || (st = audit_load(c, seed, err)))
 		goto out;
 	if ((st = db_commit(d, err)))

@@ -19,6 +19,7 @@
 #include "lib/idcard.h"
 #include "lib/strbuf.h"
 #include "modules/accounts/accounts.h"
+#include "modules/cases/cases.h"
 #include "modules/demo/demo.h"
 
 #define SEED 1
@@ -185,9 +186,9 @@ static void test_counts(void **state)
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM people", DB_NOARGS), PEOPLE);
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM users", DB_NOARGS), 11);
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM orgs", DB_NOARGS), f->sum.orgs);
-	/* 11 city-wide + per county at least 3 merchants, a bureau, a school, an employer. */
-	assert_true(f->sum.orgs >= 11 + (int)NCOUNTY * 6);
-	assert_true(f->sum.orgs <= 11 + (int)NCOUNTY * 10);
+	/* 11 city-wide and 4 city departments for the cases + per county at least 3 merchants, a bureau, a school, an employer. */
+	assert_true(f->sum.orgs >= 15 + (int)NCOUNTY * 6);
+	assert_true(f->sum.orgs <= 15 + (int)NCOUNTY * 10);
 }
 
 static void test_people_valid(void **state)
@@ -557,6 +558,76 @@ static void test_deterministic(void **state)
 	close_db(b, url);
 }
 
+static int64_t board_int(json_t *board, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(board, "total"), key));
+}
+
+/*
+ * The demo's cases: 一门受理 in 新华区, some closed, some overdue (on the 督办
+ * list); a 双清单 board for this year with both lists in every state and rates
+ * the board computes; schooling and spouses' jobs; each step's department one
+ * whose name fits it where the demo has one.
+ */
+static void test_cases(void **state)
+{
+	struct fixture *f = *state;
+	char today[WORKDAY_DATE_LEN];
+	struct principal admin, officer;
+	json_t *board = NULL, *overdue = NULL;
+	int64_t next;
+	sy_err err;
+	cases_today(today);
+	assert_true(count(f->d, "SELECT COUNT(*) FROM cases WHERE type_code = 'one_window' AND region_code = '130902'",
+			  DB_NOARGS) >= 6);
+	assert_true(count(f->d, "SELECT COUNT(*) FROM cases WHERE type_code = 'one_window' AND state = 'closed'",
+			  DB_NOARGS) >= 2);
+	/* the person login has an application of their own */
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM cases c JOIN users u ON u.person_id = c.person_id"
+				     " WHERE u.username = 'person'", DB_NOARGS), 1);
+	/* a closed case has every step final; every change is on the timeline and audited */
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM cases c JOIN case_steps s ON s.case_id = c.id"
+				     " WHERE c.state = 'closed' AND s.final = 0", DB_NOARGS), 0);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'case.transition'", DB_NOARGS),
+			 count(f->d, "SELECT COUNT(*) FROM case_events WHERE step_id IS NOT NULL", DB_NOARGS));
+	/* the household step went to the police, the insurance step to human resources */
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM case_steps s JOIN orgs o ON o.id = s.org_id"
+				     " WHERE s.step_code = 'hukou' AND o.name NOT LIKE '%公安%'", DB_NOARGS), 0);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM case_steps s JOIN orgs o ON o.id = s.org_id"
+				     " WHERE s.step_code = 'insurance' AND o.name NOT LIKE '%人力资源%'", DB_NOARGS), 0);
+	/* the 督办 list: the officer of 新华区 sees overdue 一门受理 cases */
+	principal_system(&officer, "officer.xinhua");
+	officer.role = ROLE_OFFICER;
+	snprintf(officer.region_code, sizeof officer.region_code, "130902");
+	assert_int_equal(cases_overdue(f->d, &officer, 100, 0, today, &overdue, &next, &err), SY_OK);
+	assert_true(json_array_size(overdue) >= 2);
+	json_decref(overdue);
+	/* both lists, every state, dropped items off the board */
+	static const char *const states[] = {"collected", "compiled", "reviewed", "assigned", "handling",
+					     "supervised", "closed", "feedback", "dropped"};
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+		for (int army = 0; army < 2; army++)
+			if (count(f->d, "SELECT COUNT(*) FROM cases c JOIN case_steps s ON s.case_id = c.id"
+					" WHERE c.type_code = $1 AND s.state = $2",
+				  DB_ARGS(DB_T(army ? "dual_army" : "dual_civil"), DB_T(states[i]))) < 1)
+				fail_msg("no %s item is %s", army ? "army" : "civil", states[i]);
+	principal_system(&admin, "admin");
+	assert_int_equal(cases_dual_board(f->d, &admin, atoi(today), today, &board, &err), SY_OK);
+	assert_int_equal(json_array_size(json_object_get(board, "items")), 16);
+	assert_int_equal(json_array_size(json_object_get(board, "by_list")), 2);
+	assert_int_equal(board_int(board, "items"), 16);
+	assert_int_equal(board_int(board, "completed"), 4); /* closed and feedback on both lists */
+	assert_true(json_array_size(json_object_get(board, "by_unit")) >= 3);
+	json_decref(board);
+	/* the officer of 新华区 sees the items the district collected, not the city's */
+	assert_int_equal(cases_dual_board(f->d, &officer, atoi(today), today, &board, &err), SY_OK);
+	assert_true(json_array_size(json_object_get(board, "items")) > 0);
+	assert_true(json_array_size(json_object_get(board, "items")) < 16);
+	json_decref(board);
+	assert_true(count(f->d, "SELECT COUNT(*) FROM school_applications", DB_NOARGS) >= 1);
+	assert_true(count(f->d, "SELECT COUNT(*) FROM spouse_applications", DB_NOARGS) >= 1);
+}
+
 static void test_second_load_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -630,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_cards),
+		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_second_load_refused),
 		cmocka_unit_test(test_bad_people_count),
 		cmocka_unit_test(test_deterministic),
