@@ -131,6 +131,9 @@ bench:
 	$(MAKE) all
 	bench/run.sh
 	bench/people.sh
+	bench/verify.sh
+	bench/circle.sh
+	bench/placement.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/shuangyong
