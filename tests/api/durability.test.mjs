@@ -6,17 +6,40 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { BIN, BACKEND, DB, sql, makeIdNumber } from './lib.mjs';
 
 const WORK = process.env.SY_WORK || fs.mkdtempSync('/tmp/sy-dur-');
 
-async function waitHealthy(base) {
-  for (let i = 0; i < 100; i++) {
+// A server on port, its output kept in WORK for the message when it does not come up.
+function serve(url, port, env) {
+  const log = path.join(WORK, `serve-${port}-${Date.now()}.log`);
+  const fd = fs.openSync(log, 'w');
+  const proc = spawn(BIN, ['serve', '--db', url, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'], { env, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  proc.log = log;
+  return proc;
+}
+
+// Up to 60 s: a restart recovers the write-ahead log of the killed server first, which under
+// the sanitizers and a loaded machine can take a while.
+async function waitHealthy(base, proc) {
+  for (let i = 0; i < 600; i++) {
+    if (proc && proc.exitCode !== null) break;
     try { if ((await fetch(base + '/healthz')).ok) return; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('server did not start');
+  const why = proc ? `exit ${proc.exitCode}: ${fs.readFileSync(proc.log, 'utf8').slice(-2000)}` : '';
+  throw new Error(`server did not start ${why}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
 }
 
 async function loginAt(base) {
@@ -34,11 +57,11 @@ if (BACKEND === 'sqlite') {
     const url = `sqlite:${file}`;
     execFileSync(BIN, ['init', '--db', url]);
     execFileSync(BIN, ['demo', '--db', url, '--people', '50']);
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' }; // it dies by SIGKILL
-    const srv = spawn(BIN, ['serve', '--db', url, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'], { env, stdio: 'ignore' });
-    await waitHealthy(base);
+    const srv = serve(url, port, env);
+    await waitHealthy(base, srv);
     const s = await loginAt(base);
     const acked = [];
     let stop = false;
@@ -63,8 +86,8 @@ if (BACKEND === 'sqlite') {
     await new Promise((r) => srv.exitCode !== null || srv.signalCode ? r() : srv.on('exit', r));
     assert.ok(acked.length > 10, `only ${acked.length} writes were acknowledged`);
     // Restart on the same file, as an operator would: recovery happens on open.
-    const srv2 = spawn(BIN, ['serve', '--db', url, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'], { env, stdio: 'ignore' });
-    await waitHealthy(base);
+    const srv2 = serve(url, port, env);
+    await waitHealthy(base, srv2);
     srv2.kill('SIGTERM');
     await new Promise((r) => srv2.on('exit', r));
     const names = new Set(execFileSync('sqlite3', [file, "SELECT name FROM api_tokens WHERE name LIKE 'kill-%'"], { encoding: 'utf8' }).trim().split('\n'));
@@ -85,11 +108,11 @@ if (BACKEND === 'sqlite') {
     const url = `sqlite:${file}`;
     execFileSync(BIN, ['init', '--db', url]);
     execFileSync(BIN, ['demo', '--db', url, '--people', '20']);
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
-    const srv = spawn(BIN, ['serve', '--db', url, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'], { env, stdio: 'ignore' });
-    await waitHealthy(base);
+    const srv = serve(url, port, env);
+    await waitHealthy(base, srv);
     const s = await loginAt(base);
     const count = () => Number(execFileSync('sqlite3', [file, "SELECT COUNT(*) FROM people WHERE region_code = '130981'"], { encoding: 'utf8' }).trim());
     const before = count();
@@ -113,8 +136,8 @@ if (BACKEND === 'sqlite') {
     srv.kill('SIGKILL');
     const status = await upload;
     await new Promise((r) => srv.exitCode !== null || srv.signalCode ? r() : srv.on('exit', r));
-    const srv2 = spawn(BIN, ['serve', '--db', url, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'], { env, stdio: 'ignore' });
-    await waitHealthy(base);
+    const srv2 = serve(url, port, env);
+    await waitHealthy(base, srv2);
     srv2.kill('SIGTERM');
     await new Promise((r) => srv2.on('exit', r));
     const n = count() - before;

@@ -12,8 +12,11 @@
 //     itself, and no acknowledged write is lost;
 //   - two servers behind nginx on one PostgreSQL: a session made through one
 //     works through the other, concurrent writes through both all land, the
-//     audit chain (written by two processes at once) verifies, and when one
-//     server stops nginx carries on through the other.
+//     audit chain (written by two processes at once) verifies, a card revoked
+//     through one is refused by the other at once, a once-a-day offer used
+//     concurrently through both is recorded once (the rest 409 used_today)
+//     while every use of an unlimited one lands, and when one server stops
+//     nginx carries on through the other.
 //
 // The slow-client and backup tests run once, in the SQLite pass; the
 // PostgreSQL ones in the PostgreSQL pass, on a private cluster (scripts/pg.sh),
@@ -42,7 +45,7 @@ function freePort() {
 }
 
 async function waitHealthy(base, proc) {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     if (proc && proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
     try { if ((await fetch(base + '/healthz')).ok) return; } catch { /* not yet */ }
     await sleep(100);
@@ -68,10 +71,10 @@ async function startServer(url, extra = []) {
   return { port, base, proc, stop, logFile: path.join(WORK, `server-${port}.log`) };
 }
 
-async function login(base) {
+async function login(base, username = 'admin', password = 'admin-demo-2026') {
   const res = await fetch(base + '/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'admin-demo-2026' }),
+    body: JSON.stringify({ username, password }),
   });
   assert.equal(res.status, 200);
   const j = await res.json();
@@ -121,6 +124,24 @@ function auditVerify(url) {
 }
 // A PostgreSQL database has no directory of its own: keep its signing key in WORK.
 const keyArgs = (url) => (url.startsWith('postgres') ? ['--key-dir', path.join(WORK, 'keys')] : []);
+
+async function post(base, session, path, body) {
+  const res = await fetch(base + path, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', Cookie: session.cookie, 'X-CSRF-Token': session.csrf },
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+async function verifyCard(base, session, number) {
+  const res = await fetch(`${base}/api/v1/cards/${number}/verify`, { headers: { Cookie: session.cookie } });
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+function psql(url, q) {
+  return execFileSync('psql', ['-qAtX', url, '-c', q], { encoding: 'utf8' }).trim();
+}
 
 async function sqliteDemo(name) {
   const url = `sqlite:${path.join(WORK, name)}`;
@@ -226,7 +247,7 @@ if (BACKEND === 'postgres') {
     url = base.replace(/\/shuangyong_test$/, '/shuangyong_faults');
     pg('createdb', pgDir, String(pgPort), 'shuangyong_faults');
     await run(BIN, ['init', '--db', url, ...keyArgs(url)]);
-    await run(BIN, ['demo', '--db', url, '--people', '30']);
+    await run(BIN, ['demo', '--db', url, '--people', '120']);
   });
 
   after(() => { if (pgDir) pg('stop', pgDir); });
@@ -288,7 +309,7 @@ if (BACKEND === 'postgres') {
     assert.equal(await srv.stop(), 0);
   });
 
-  test('two servers behind nginx on one PostgreSQL share sessions, writes and one audit chain', async (t) => {
+  test('two servers behind nginx on one PostgreSQL share sessions, writes, revocations, usage rules and one audit chain', async (t) => {
     if (!fs.existsSync(NGINX)) {
       assert.fail(`nginx is not installed at ${NGINX} (scripts/deps.sh test installs it)`);
     }
@@ -347,6 +368,42 @@ http {
     const stored = tokenNames(url, 'lb');
     assert.equal(stored.size, w.acked.length, 'exactly the acknowledged writes are stored');
     // Two processes appended to one hash chain at once; it still verifies.
+    assert.match(auditVerify(url), /^audit chain OK/);
+    // A card revoked through one server is refused by the other at once.
+    const received = psql(url, "SELECT c.id || ':' || c.number FROM cards c JOIN people p ON p.id = c.person_id" +
+      " WHERE c.state = 'received' AND p.status = 'normal' ORDER BY c.id").split('\n').filter(Boolean)
+      .map((l) => { const [id, number] = l.split(':'); return { id, number }; });
+    assert.ok(received.length >= 2, `the demo has ${received.length} received cards`);
+    const [doomed, held] = received;
+    const mA = await login(a.base, 'merchant', 'merchant-demo-2026');
+    const mB = await login(b.base, 'merchant', 'merchant-demo-2026');
+    assert.equal((await verifyCard(b.base, mB, doomed.number)).valid, true);
+    const revoked = await post(a.base, s, `/api/v1/cards/${doomed.id}/revoke`, { reason: '多服务器测试注销' });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.json));
+    const after = await verifyCard(b.base, mB, doomed.number);
+    assert.equal(after.valid, false);
+    assert.equal(after.reason, 'revoked');
+    // Concurrent services through both servers: a once-a-day offer is used once, an unlimited one every time.
+    const offer = async (rule) => {
+      const o = await post(a.base, mA, '/api/v1/offers', { title: `多服务器${rule}`, benefit_kind: 'free', categories: [], usage_rule: rule });
+      assert.equal(o.status, 201, JSON.stringify(o.json));
+      return o.json.id;
+    };
+    const daily = await offer('once_per_day');
+    const unlimited = await offer('unlimited');
+    const mLB = await login(base, 'merchant', 'merchant-demo-2026');
+    const burst = (offerId, n) => Promise.all(Array.from({ length: n }, () =>
+      post(base, mLB, '/api/v1/services', { card_number: held.number, offer_id: offerId })));
+    const dailyRes = await burst(daily, 12);
+    assert.equal(dailyRes.filter((r) => r.status === 201).length, 1, `once a day: ${dailyRes.map((r) => r.status)}`);
+    for (const r of dailyRes.filter((x) => x.status !== 201)) {
+      assert.equal(r.status, 409);
+      assert.equal(r.json.error.code, 'used_today');
+    }
+    const freeRes = await burst(unlimited, 40);
+    assert.deepEqual([...new Set(freeRes.map((r) => r.status))], [201], 'every unlimited use is recorded');
+    assert.equal(psql(url, `SELECT COUNT(*) FROM ledger WHERE offer_id = ${daily}`), '1');
+    assert.equal(psql(url, `SELECT COUNT(*) FROM ledger WHERE offer_id = ${unlimited}`), '40');
     assert.match(auditVerify(url), /^audit chain OK/);
     // One server goes away; nginx carries on through the other.
     assert.equal(await a.stop(), 0);

@@ -219,8 +219,19 @@ static sy_status record(db *d, const struct principal *a, const struct ledger_se
 			 DB_I(v.card_id), DB_T(v.card_no), DB_I(v.person_id), DB_I(use.org_id), DB_T(use.region_code),
 			 DB_IDOPT(use.id), DB_T(kind), in->has_amount ? DB_I(in->amount_fen) : DB_NULL,
 			 DB_I(in->companion), DB_T(in->code ? "code" : "number"), DB_T(key[0] ? key : NULL)};
-	if ((st = db_query_int(d, SQL_INSERT, args, 16, id, err)))
+	if ((st = db_query_int(d, SQL_INSERT, args, 16, id, err))) {
+		/*
+		 * Two clerks (or two servers) recorded the same once-a-day use at the
+		 * same moment: both passed check_rule, and the unique key let one
+		 * row in. The loser gets the rule's own answer, not a bare
+		 * "duplicate" (the first use's time cannot be read here: on
+		 * PostgreSQL the failed statement ended the transaction).
+		 */
+		if (key[0] && st == SY_ECONFLICT && strcmp(err->code, "duplicate") == 0)
+			return sy_fail(err, SY_ECONFLICT, "used_today", "offer_id", "该优惠每人每天限用一次，持证人今天已使用过",
+				       "this offer is once a day per person: the holder has used it today");
 		return st;
+	}
 	char oid[24];
 	snprintf(oid, sizeof oid, "%" PRId64, *id);
 	json_t *detail = json_pack("{s:s, s:I, s:I, s:s}", "card_number", v.card_no, "org_id", (json_int_t)use.org_id,
