@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "http/system.h"
+#include "modules/merchants/circle.h"
+#include "modules/registry/orgs.h"
 
 #define ROUTES(m) extern const struct route m##_routes[]; extern const int m##_routes_count;
 #define COMMANDS(m) extern const struct cli_command m##_commands[]; extern const int m##_commands_count;
@@ -65,6 +67,8 @@ void modules_register_routes(void)
 		n++;
 	}
 	http_set_routes(route_tables, route_counts, n);
+	/* Nearby search keeps a copy of the members' places: an organisation's move drops it. */
+	registry_org_on_place_change(circle_invalidate);
 }
 
 const struct cli_command *modules_find_command(const char *name)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "circle.h"
 #include "db/audit.h"
 #include "db/page.h"
 #include "internal.h"
@@ -70,6 +71,14 @@ void merchants_today(char out[11])
 sy_status merchants_oom(sy_err *err)
 {
 	return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+}
+
+sy_status merchants_finish(db *d, bool own, sy_status st, sy_err *err)
+{
+	st = db_tx_finish(d, own, st, err);
+	if (!st)
+		circle_invalidate();
+	return st;
 }
 
 sy_status merchants_check_text(const char *s, size_t max, const char *field, sy_err *err)
@@ -198,7 +207,7 @@ sy_status merchants_join(db *d, const struct principal *actor, int64_t org_id, c
 	if (st)
 		return st;
 	st = join(d, actor, org_id, in, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static sy_status update(db *d, const struct principal *a, int64_t org_id, const struct merchant_input *in, sy_err *err)
@@ -237,7 +246,7 @@ sy_status merchants_update(db *d, const struct principal *actor, int64_t org_id,
 	if (st)
 		return st;
 	st = update(d, actor, org_id, in, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static sy_status leave(db *d, const struct principal *a, int64_t org_id, const char *reason, sy_err *err)
@@ -267,7 +276,7 @@ sy_status merchants_leave(db *d, const struct principal *actor, int64_t org_id, 
 	if (st)
 		return st;
 	st = leave(d, actor, org_id, reason, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static const char *label(const struct vocab *v, const char *code)
