@@ -484,8 +484,9 @@ sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out
 	int minutes = q->minutes ? q->minutes : (int)n->s.default_minutes;
 	double reach = circle_reach_m(&n->s, minutes);
 	json_t *items = json_array();
-	*out = json_pack("{s:i, s:I, s:o}", "minutes", minutes,
-			 "walk_m", (json_int_t)round(minutes * n->s.walking_speed_m_per_min), "items", items);
+	*out = json_pack("{s:{s:f, s:f}, s:i, s:I, s:I, s:o}", "center", "lat", q->lat, "lon", q->lon, "minutes", minutes,
+			 "walk_m", (json_int_t)round(minutes * n->s.walking_speed_m_per_min), "reach_m",
+			 (json_int_t)round(reach), "items", items);
 	if (!items || !*out || !geo_grid_within(n->members.grid, q->lat, q->lon, reach, &hits, &nhits)) {
 		st = oom(err);
 		goto out;

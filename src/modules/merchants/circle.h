@@ -75,7 +75,8 @@ struct circle_nearby_query {
 };
 /*
  * Members within q->minutes' walk of (lat, lon), nearest first:
- * {"minutes", "walk_m", "items": [{org_id, name, category, address,
+ * {"center": {lat, lon}, "minutes", "walk_m", "reach_m" (the straight-line
+ * radius), "items": [{org_id, name, category, address,
  * region_code, lat, lon, distance_m, walk_m, minutes, offers}]}; offers are
  * the member's switched-on offers current today (China date): [{id, title,
  * benefit_kind, benefit_value, categories: [{code, label}], usage_rule,
