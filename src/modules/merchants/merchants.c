@@ -167,6 +167,15 @@ static const char *opt(const char *s)
 	return s && *s ? s : NULL;
 }
 
+sy_status merchants_validate(db *d, int64_t org_id, const struct merchant_input *in, sy_err *err)
+{
+	sy_status st = check_input(d, org_id, in, err);
+	if (!st && in->status && strcmp(in->status, "member") == 0 && !opt(in->plaque_no))
+		return sy_failf(err, SY_EINVAL, "plaque_required", "plaque_no", "加入拥军商户网络须填写牌匾编号",
+				"joining the network needs the plaque's number");
+	return st;
+}
+
 static sy_status join(db *d, const struct principal *a, int64_t org_id, const struct merchant_input *in, sy_err *err)
 {
 	struct org_ref o;

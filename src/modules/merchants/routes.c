@@ -7,6 +7,7 @@
 
 #include "http/http.h"
 #include "merchants.h"
+#include "modules/registry/import_http.h"
 
 #define BUREAU (ROLE_ADMIN | ROLE_OFFICER)
 /* Merchants manage their own; clinics verify cards and record services, so they read their own too. */
@@ -202,6 +203,16 @@ static sy_status patch_offer(struct http_req *r, sy_err *err)
 	return reply_offer(r, 200, id, err);
 }
 
+static sy_status post_import_merchants(struct http_req *r, sy_err *err)
+{
+	return import_post(r, &merchants_import_kind, err);
+}
+
+static sy_status get_import_template(struct http_req *r, sy_err *err)
+{
+	return import_get_template(r, &merchants_import_kind, err);
+}
+
 const struct route merchants_routes[] = {
 	{"GET", "/api/v1/merchants", get_merchants, READERS, ROUTE_EXPORT,
 	 "The 拥军商户 network's profiles in scope, highest org id first (?status=member|candidate|left, region,"
@@ -236,5 +247,14 @@ const struct route merchants_routes[] = {
 	{"PATCH", "/api/v1/offers/{id}", patch_offer, CLERKS, 0,
 	 "Change an offer (any field of create; active=false switches it off)",
 	 "{\"description\":\"周末及节假日通用\"}"},
+	{"POST", "/api/v1/imports/merchants", post_import_merchants, BUREAU, ROUTE_UPLOAD,
+	 "Import 拥军商户 from CSV (UTF-8/GBK) or .xlsx sent as the body: organisations with their network profile"
+	 " (category, opening hours, plaque number, member or candidate, 所属协会). A preview lists every problem by"
+	 " row and column; ?commit=1 writes the valid rows in one transaction; one already registered under the same"
+	 " name in the region is reported as existing and skipped or (&on_existing=update) updated",
+	 "名称,地区代码,地址,纬度,经度,行业类别,牌匾编号,状态\r\n拥军饭店{uniq},130902,新华区解放西路9号,38.31,116.84,餐饮,"
+	 "T-{uniq},成员\r\n"},
+	{"GET", "/api/v1/imports/merchants/template", get_import_template, BUREAU, ROUTE_EXPORT,
+	 "The merchant import's columns with an example row (?format=csv|xlsx)", NULL},
 };
 const int merchants_routes_count = sizeof merchants_routes / sizeof merchants_routes[0];
