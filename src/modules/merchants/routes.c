@@ -8,6 +8,7 @@
 #include "http/http.h"
 #include "merchants.h"
 #include "modules/registry/import_http.h"
+#include "modules/registry/people.h"
 
 #define BUREAU (ROLE_ADMIN | ROLE_OFFICER)
 /* Merchants manage their own; clinics verify cards and record services, so they read their own too. */
@@ -116,12 +117,27 @@ static json_t *vocab_json(const struct vocab *v)
 	return a;
 }
 
+/* The person categories an offer may be for (the card's): [{code, label}]. */
+static json_t *person_categories_json(void)
+{
+	json_t *a = json_array();
+	const char *code;
+	for (int i = 0; a && (code = person_category_at(i)); i++)
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "code", code, "label", person_category_label(code, false)))) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
 static sy_status get_categories(struct http_req *r, sy_err *err)
 {
-	(void)err;
-	http_json(r, 200,
-		  json_pack("{s:o, s:o, s:o}", "categories", vocab_json(vocab_merchant_categories), "usage_rules",
-			    vocab_json(vocab_offer_rules), "benefit_kinds", vocab_json(vocab_benefit_kinds)));
+	json_t *body = json_pack("{s:o, s:o, s:o, s:o}", "categories", vocab_json(vocab_merchant_categories),
+				 "usage_rules", vocab_json(vocab_offer_rules), "benefit_kinds",
+				 vocab_json(vocab_benefit_kinds), "person_categories", person_categories_json());
+	if (!body)
+		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	http_json(r, 200, body);
 	return SY_OK;
 }
 
@@ -233,7 +249,8 @@ const struct route merchants_routes[] = {
 	 "The organisation leaves the network; its offers are switched off at once. 409 not_member",
 	 "{\"reason\":\"协议到期不再续签\"}"},
 	{"GET", "/api/v1/merchant-categories", get_categories, ROLES_ALL, 0,
-	 "The vocabularies: merchant categories, offers' usage rules and benefit kinds, with Chinese labels", NULL},
+	 "The vocabularies: merchant categories, offers' usage rules and benefit kinds, and the person categories"
+	 " an offer may be for, with Chinese labels", NULL},
 	{"GET", "/api/v1/offers", get_offers, READERS, 0,
 	 "Offers in scope (?org, active=true: only those usable today). An organisation's clerk: its own", NULL},
 	{"POST", "/api/v1/offers", post_offers, CLERKS, 0,
