@@ -13,6 +13,14 @@ useBrowser();
 
 const profile = async (session, id) => (await call('GET', `/api/v1/merchants/${id}`, { session })).json;
 
+/** The join dialog with the organisation found by its name and chosen. */
+async function openJoin(page, name, id) {
+  await page.locator('#network-join').click();
+  await page.locator('#network-join-org-q').fill(name);
+  await page.locator(`#network-join-org option[value="${id}"]`).waitFor({ state: 'attached' });
+  await page.locator('#network-join-org').selectOption(String(id));
+}
+
 async function newOrg(session, name) {
   const o = await call('POST', '/api/v1/orgs', { session, body: { name, type: 'merchant', region_code: '130902', lat: 38.33, lon: 116.86 } });
   assert.equal(o.status, 201, o.text);
@@ -30,10 +38,7 @@ test('an officer joins an organisation with its plaque, records its leaving, mar
     await page.goto(`${BASE}/#/network`);
     await page.locator('#network-table').waitFor();
 
-    await page.locator('#network-join').click();
-    await page.locator('#network-join-org-q').fill(`网页加入店${u}`);
-    await page.locator(`#network-join-org option[value="${shop}"]`).waitFor({ state: 'attached' });
-    await page.locator('#network-join-org').selectOption(String(shop));
+    await openJoin(page, `网页加入店${u}`, shop);
     // no plaque: the server's refusal is shown in the dialog, nothing is written
     await page.locator('#network-join-dialog button[type=submit]').click();
     await page.locator('#network-join-dialog .form-error:not(:empty), #network-join-dialog .field-error').first().waitFor();
@@ -58,10 +63,7 @@ test('an officer joins an organisation with its plaque, records its leaving, mar
     assert.equal(p.status, 'left');
 
     // a candidate
-    await page.locator('#network-join').click();
-    await page.locator('#network-join-org-q').fill(`网页候选店${u}`);
-    await page.locator(`#network-join-org option[value="${cand}"]`).waitFor({ state: 'attached' });
-    await page.locator('#network-join-org').selectOption(String(cand));
+    await openJoin(page, `网页候选店${u}`, cand);
     await page.locator('#network-join-status').selectOption('candidate');
     assert.equal(await page.locator('#network-join-plaque').isHidden(), true, 'no plaque for a candidate');
     await page.locator('#network-join-dialog button[type=submit]').click();

@@ -189,11 +189,8 @@ static sy_status merchants_import_row(struct import_ctx *c, const struct import_
 		return st;
 	*row_bad = false; /* from here on a failure is the database's, or the row's own under its savepoint */
 	if (existing) {
-		c->rep->existing++;
-		if (!c->opt->update_existing) {
-			c->rep->skipped++;
+		if (import_skip_existing(c))
 			return SY_OK;
-		}
 		if (c->opt->commit && ((st = update_existing(c, existing, status, &org, &m, e)) ||
 				       (association && (st = import_join_association(c, association, existing, e)))))
 			return st;

@@ -48,6 +48,15 @@ sy_status import_out_of_memory(sy_err *e)
 	return sy_failf(e, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 }
 
+bool import_skip_existing(struct import_ctx *c)
+{
+	c->rep->existing++;
+	if (c->opt->update_existing)
+		return false;
+	c->rep->skipped++;
+	return true;
+}
+
 /* ---- 身份证号 map ---- */
 
 static uint64_t fnv1a(uint64_t h, const char *s)

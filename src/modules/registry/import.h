@@ -142,6 +142,12 @@ sy_status import_map_load_people(db *d, struct id_map *m, sy_err *err);
 void import_map_free(struct id_map *m);
 
 sy_status import_out_of_memory(sy_err *e);
+/*
+ * A valid row whose record is already present: counts it as existing and,
+ * unless the import updates existing records, as skipped. true: skipped,
+ * the row is done.
+ */
+bool import_skip_existing(struct import_ctx *c);
 /* A map key for a tuple of texts (a 64-bit hash in hex): for "seen in this file" checks. */
 void import_key(const char *const *parts, int n, char key[19]);
 /* A number cell ("39.5") as a double; field names the column. */

@@ -121,11 +121,8 @@ static sy_status orgs_row(struct import_ctx *c, const struct import_row *row, sy
 	if (st && st != SY_ENOTFOUND)
 		return st;
 	if (existing) {
-		c->rep->existing++;
-		if (!c->opt->update_existing) {
-			c->rep->skipped++;
+		if (import_skip_existing(c))
 			return SY_OK;
-		}
 		in.name.set = in.region_code.set = false; /* what found it stays */
 		if (c->opt->commit && ((st = registry_org_update(c->d, c->actor, existing, &in, e)) ||
 				       (association && (st = import_join_association(c, association, existing, e)))))
