@@ -146,6 +146,25 @@ static const char SERVE_USAGE[] =
 	"usage: shuangyong serve [options]\n"
 	"Serves the UI and the API. Applies pending migrations first. Stops cleanly on SIGINT/SIGTERM.\n\n";
 
+/*
+ * The scheme://host[:port] of a tile URL template, for the CSP's img-src
+ * (the browser may load tiles from there and nowhere else); NULL when the
+ * template is empty or not an http(s) URL.
+ */
+static const char *tile_origin(const char *tiles)
+{
+	static char origin[256];
+	const char *host = strstr(tiles, "://");
+	if (!host || (strncmp(tiles, "https://", 8) != 0 && strncmp(tiles, "http://", 7) != 0))
+		return NULL;
+	size_t n = (size_t)(host + 3 - tiles) + strcspn(host + 3, "/?#{");
+	if (n >= sizeof origin || strchr(tiles, ' ') || strchr(tiles, ';'))
+		return NULL;
+	memcpy(origin, tiles, n);
+	origin[n] = 0;
+	return origin;
+}
+
 static void apply_http_settings(const struct config *cfg)
 {
 	http_cfg.db_url = cfg->db;
@@ -158,7 +177,9 @@ static void apply_http_settings(const struct config *cfg)
 	http_cfg.login_max_per_account = (int)cfg->login_max_account;
 	http_cfg.login_max_per_ip = (int)cfg->login_max_ip;
 	http_cfg.login_window_minutes = (int)cfg->login_window;
-	http_cfg.extra_img_src = cfg->tile_host[0] ? cfg->tile_host : NULL;
+	http_cfg.map_tiles = cfg->map_tiles[0] ? cfg->map_tiles : NULL;
+	http_cfg.map_attribution = cfg->map_attribution[0] ? cfg->map_attribution : NULL;
+	http_cfg.extra_img_src = cfg->tile_host[0] ? cfg->tile_host : tile_origin(cfg->map_tiles);
 }
 
 static int cmd_serve(struct cli_ctx *c, int argc, char **argv)

@@ -32,7 +32,12 @@ static const struct opt options[] = {
 	 "access log as JSON lines: a file, - for stdout, off for none"},
 	{"log-level", "SHUANGYONG_LOG_LEVEL", S(log_level), "info", 0, 0, "debug, info, warn or error"},
 	{"tile-host", "SHUANGYONG_TILE_HOST", S(tile_host), "", 0, 0,
-	 "map tile origin allowed in the CSP (https://tiles.example.org); empty: offline maps"},
+	 "map tile origin allowed in the CSP (https://tiles.example.org); empty: the origin of map-tiles"},
+	{"map-tiles", "SHUANGYONG_MAP_TILES", S(map_tiles), "", 0, 0,
+	 "map tile URL template for the map pages (https://tiles.example.org/{z}/{x}/{y}.png); "
+	 "empty: maps without tiles (county outlines and points on a plain background, no outside request)"},
+	{"map-attribution", "SHUANGYONG_MAP_ATTRIBUTION", S(map_attribution), "", 0, 0,
+	 "the credit line the tile provider asks to show under the map (plain text)"},
 	{"threads", "SHUANGYONG_THREADS", L(threads), "0", 0, 256,
 	 "worker threads (0: one per CPU core)"},
 	{"max-body", "SHUANGYONG_MAX_BODY", L(max_body), "1048576", 1024, 1L << 30,

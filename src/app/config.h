@@ -17,6 +17,8 @@ struct config {
 	char access_log[512];
 	char log_level[16];
 	char tile_host[256];
+	char map_tiles[512];
+	char map_attribution[256];
 	char key_dir[512];
 	char attachment_dir[512];
 	long threads;

@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "http/system.h"
+#include "modules/merchants/circle.h"
+#include "modules/merchants/merchants.h"
+#include "modules/registry/import.h"
+#include "modules/registry/orgs.h"
 
 #define ROUTES(m) extern const struct route m##_routes[]; extern const int m##_routes_count;
 #define COMMANDS(m) extern const struct cli_command m##_commands[]; extern const int m##_commands_count;
@@ -65,6 +69,10 @@ void modules_register_routes(void)
 		n++;
 	}
 	http_set_routes(route_tables, route_counts, n);
+	/* Nearby search keeps a copy of the members' places: an organisation's move drops it. */
+	registry_org_on_place_change(circle_invalidate);
+	/* The merchants module's import kind, for the CLI's `import merchants` (its routes are its own). */
+	import_kind_add(&merchants_import_kind);
 }
 
 const struct cli_command *modules_find_command(const char *name)

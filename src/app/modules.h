@@ -22,7 +22,7 @@ extern const int app_modules_count;
 extern const struct db_migration app_migrations[];
 extern const int app_migrations_count;
 
-/* Hand every module's routes to the HTTP layer (once, before serving or testing). */
+/* Hand every module's routes to the HTTP layer and wire modules' observers (once, before serving or testing). */
 void modules_register_routes(void);
 /* The command called name, or NULL. */
 const struct cli_command *modules_find_command(const char *name);

@@ -106,6 +106,8 @@ struct http_settings {
 	unsigned long long pwhash_ops; /* 0: libsodium's interactive limits */
 	size_t pwhash_mem;
 	const char *extra_img_src;   /* a map tile host to allow in the CSP, or NULL */
+	const char *map_tiles;       /* the map pages' tile URL template, or NULL: no tiles (offline) */
+	const char *map_attribution; /* the tile provider's credit line, or NULL */
 };
 extern struct http_settings http_cfg;
 

@@ -60,7 +60,7 @@ test('officer imports people: preview with one bad row, commit, the person is fo
     await page.locator('#import-form').waitFor();
     assert.equal(await page.locator('#import-kind').inputValue(), 'people');
     assert.deepEqual(await page.locator('#import-kind option').evaluateAll(os => os.map(o => o.value)),
-      ['people', 'service', 'orgs']);
+      ['people', 'service', 'orgs', 'merchants']);
     assert.equal(await page.locator('#import-template').getAttribute('href'), '/api/v1/imports/people/template?format=xlsx');
     assert.equal(await page.locator('#import-template-csv').getAttribute('href'), '/api/v1/imports/people/template?format=csv');
     const formats = await page.locator('#import-formats').textContent();

@@ -17,6 +17,7 @@
 #include "lib/geo.h"
 #include "lib/idcard.h"
 #include "lib/timeutil.h"
+#include "internal.h"
 #include "modules/registry/people.h"
 
 /*
@@ -49,6 +50,12 @@ static const char SQL_HOLDERS[] =
 	"SELECT p.id, p.lat, p.lon, p.region_code FROM cards c JOIN people p ON p.id = c.person_id"
 	" WHERE c.state = 'received' AND c.live = 1 AND p.lat IS NOT NULL AND p.lon IS NOT NULL"
 	" AND p.region_code LIKE $1";
+/* The members' switched-on offers, in member order (SQL_MEMBERS's), dates checked per request. */
+static const char SQL_MEMBER_OFFERS[] =
+	"SELECT f.org_id, f.id, f.title, f.benefit_kind, f.benefit_value, f.categories, f.usage_rule,"
+	" f.companion_allowed, f.valid_from, f.valid_until"
+	" FROM offers f JOIN merchant_profiles m ON m.org_id = f.org_id"
+	" WHERE f.active = 1 AND m.status = 'member' ORDER BY f.org_id, f.id";
 static const char SQL_REGION_NAME[] = "SELECT name FROM regions WHERE code = $1";
 static const char SQL_PERSON_HOME[] = "SELECT lat, lon FROM people WHERE id = $1 AND lat IS NOT NULL AND lon IS NOT NULL";
 static const char SQL_ORG_PLACE[] = "SELECT lat, lon FROM orgs WHERE id = $1 AND lat IS NOT NULL AND lon IS NOT NULL";
@@ -262,15 +269,37 @@ static sy_status places_load(db *d, const char *sql, const db_val *args, int nar
 
 /* ---- nearby: a cached copy of the network per process --------------------------------------- */
 
+/* A member's offer as nearby search shows it (strings in the network's arena). */
+struct cached_offer {
+	int64_t id;
+	const char *title, *benefit_kind, *categories, *usage_rule, *valid_from, *valid_until;
+	double value;
+	bool has_value, companion;
+};
+
 struct network {
 	int refs;
 	struct circle_settings s;
 	struct places members;
+	/* Member i's offers are offers[first[i] .. first[i] + count[i]). */
+	struct cached_offer *offers;
+	size_t *first, *count;
 	time_t until;
 };
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct network *cache;
+/* Bumped by every invalidation: a copy loaded across one is stale before it is installed. */
+static uint64_t cache_generation;
+
+static void network_free(struct network *n)
+{
+	places_free(&n->members);
+	free(n->offers);
+	free(n->first);
+	free(n->count);
+	free(n);
+}
 
 static void network_release(struct network *n)
 {
@@ -279,10 +308,8 @@ static void network_release(struct network *n)
 	pthread_mutex_lock(&cache_mu);
 	bool last = --n->refs == 0;
 	pthread_mutex_unlock(&cache_mu);
-	if (last) {
-		places_free(&n->members);
-		free(n);
-	}
+	if (last)
+		network_free(n);
 }
 
 void circle_invalidate(void)
@@ -290,8 +317,69 @@ void circle_invalidate(void)
 	pthread_mutex_lock(&cache_mu);
 	struct network *old = cache;
 	cache = NULL;
+	cache_generation++;
 	pthread_mutex_unlock(&cache_mu);
 	network_release(old);
+}
+
+static const char *keep(arena *a, db_rows *r, int col, bool *ok)
+{
+	const char *t = db_text(r, col), *c = t ? arena_strdup(a, t) : NULL;
+	if (t && !c)
+		*ok = false;
+	return c;
+}
+
+/*
+ * The members' offers, one query, matched to the members by org id: both
+ * come ordered by it, so one pass pairs them.
+ */
+static sy_status offers_load(db *d, struct network *n, sy_err *err)
+{
+	struct places *m = &n->members;
+	size_t cap = 0, nof = 0, i = 0;
+	db_rows *r = NULL;
+	n->first = calloc(m->n + 1, sizeof *n->first);
+	n->count = calloc(m->n + 1, sizeof *n->count);
+	if (!n->first || !n->count)
+		return oom(err);
+	sy_status st = db_query(d, SQL_MEMBER_OFFERS, DB_NOARGS, &r, err);
+	while (!st && db_next(r)) {
+		int64_t org = db_int(r, 0);
+		while (i < m->n && m->id[i] < org)
+			i++;
+		if (i == m->n || m->id[i] != org)
+			continue; /* a member without coordinates: not on the map */
+		if (nof == cap) {
+			size_t c = cap ? cap * 2 : 256;
+			struct cached_offer *q = realloc(n->offers, c * sizeof *q);
+			if (!q) {
+				st = oom(err);
+				break;
+			}
+			n->offers = q;
+			cap = c;
+		}
+		bool ok = true;
+		struct cached_offer *o = &n->offers[nof];
+		*o = (struct cached_offer){.id = db_int(r, 1), .has_value = !db_isnull(r, 4), .value = db_double(r, 4),
+					   .companion = db_int(r, 7) != 0};
+		o->title = keep(&m->strings, r, 2, &ok);
+		o->benefit_kind = keep(&m->strings, r, 3, &ok);
+		o->categories = keep(&m->strings, r, 5, &ok);
+		o->usage_rule = keep(&m->strings, r, 6, &ok);
+		o->valid_from = keep(&m->strings, r, 8, &ok);
+		o->valid_until = keep(&m->strings, r, 9, &ok);
+		if (!ok) {
+			st = oom(err);
+			break;
+		}
+		if (!n->count[i]++)
+			n->first[i] = nof;
+		nof++;
+	}
+	db_rows_free(r);
+	return st;
 }
 
 static sy_status network_get(db *d, struct network **out, sy_err *err)
@@ -304,6 +392,7 @@ static sy_status network_get(db *d, struct network **out, sy_err *err)
 		pthread_mutex_unlock(&cache_mu);
 		return SY_OK;
 	}
+	uint64_t generation = cache_generation;
 	pthread_mutex_unlock(&cache_mu);
 	/* Load outside the lock: other threads keep answering from the old copy meanwhile. */
 	struct network *n = calloc(1, sizeof *n);
@@ -313,15 +402,24 @@ static sy_status network_get(db *d, struct network **out, sy_err *err)
 	if (!st)
 		st = places_load(d, SQL_MEMBERS, DB_NOARGS, circle_reach_m(&n->s, (double)n->s.default_minutes),
 				 &n->members, err);
+	if (!st && (st = offers_load(d, n, err)))
+		places_free(&n->members);
 	if (st) {
+		free(n->offers);
+		free(n->first);
+		free(n->count);
 		free(n);
 		return st;
 	}
 	n->until = now + n->s.nearby_cache_seconds;
-	n->refs = 2; /* the cache's and the caller's */
+	n->refs = 1; /* the caller's */
 	pthread_mutex_lock(&cache_mu);
-	struct network *old = cache;
-	cache = n;
+	struct network *old = NULL;
+	if (generation == cache_generation) {
+		old = cache;
+		cache = n;
+		n->refs++; /* and the cache's */
+	}
 	pthread_mutex_unlock(&cache_mu);
 	network_release(old);
 	*out = n;
@@ -344,6 +442,27 @@ static json_t *place_json(const struct places *p, size_t i)
 			 p->lat[i], "lon", p->lon[i]);
 }
 
+/* Member i's offers usable on China date today, as the offers API shows them (the fields a holder reads). */
+static json_t *offers_json(const struct network *n, size_t i, const char *today)
+{
+	json_t *a = json_array();
+	for (size_t k = n->first[i]; a && k < n->first[i] + n->count[i]; k++) {
+		const struct cached_offer *o = &n->offers[k];
+		if ((o->valid_from && strcmp(today, o->valid_from) < 0) || (o->valid_until && strcmp(today, o->valid_until) > 0))
+			continue;
+		json_t *j = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:b, s:s?}", "id", (json_int_t)o->id, "title",
+				      o->title, "benefit_kind", o->benefit_kind, "benefit_value",
+				      o->has_value ? json_real(o->value) : json_null(), "categories",
+				      merchants_categories_json(o->categories), "usage_rule", o->usage_rule,
+				      "companion_allowed", o->companion, "valid_until", o->valid_until);
+		if (json_array_append_new(a, j)) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
 sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out, sy_err *err)
 {
 	struct network *n = NULL;
@@ -360,11 +479,14 @@ sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out
 				"minutes is 1–60");
 	if ((st = network_get(d, &n, err)))
 		return st;
+	char today[11];
+	merchants_today(today);
 	int minutes = q->minutes ? q->minutes : (int)n->s.default_minutes;
 	double reach = circle_reach_m(&n->s, minutes);
 	json_t *items = json_array();
-	*out = json_pack("{s:i, s:I, s:o}", "minutes", minutes,
-			 "walk_m", (json_int_t)round(minutes * n->s.walking_speed_m_per_min), "items", items);
+	*out = json_pack("{s:{s:f, s:f}, s:i, s:I, s:I, s:o}", "center", "lat", q->lat, "lon", q->lon, "minutes", minutes,
+			 "walk_m", (json_int_t)round(minutes * n->s.walking_speed_m_per_min), "reach_m",
+			 (json_int_t)round(reach), "items", items);
 	if (!items || !*out || !geo_grid_within(n->members.grid, q->lat, q->lon, reach, &hits, &nhits)) {
 		st = oom(err);
 		goto out;
@@ -374,8 +496,15 @@ sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out
 		const char *cat = n->members.category[i];
 		if (q->category && (!cat || strcmp(cat, q->category) != 0))
 			continue;
-		json_t *o = place_json(&n->members, i);
-		if (!o || json_array_append_new(items, walk_json(&n->s, hits[k].m, o))) {
+		json_t *o = place_json(&n->members, i), *offers = offers_json(n, i, today);
+		if (!o || !offers) {
+			json_decref(o);
+			json_decref(offers);
+			st = oom(err);
+			goto out;
+		}
+		if (json_object_set_new(o, "offers", offers) ||
+		    json_array_append_new(items, walk_json(&n->s, hits[k].m, o))) {
 			st = oom(err);
 			goto out;
 		}

@@ -10,8 +10,10 @@
  *
  * nearby: members within N minutes' walk of a point, nearest first, answered
  * from an in-memory copy of the network that each server reloads after
- * nearby_cache_seconds (circle_invalidate drops it at once: call it after a
- * change of membership or of an organisation's coordinates).
+ * nearby_cache_seconds (circle_invalidate drops it at once: the merchants
+ * module calls it after every change of membership, profile or offer, and
+ * the app wires it to the registry's organisation changes, so this server
+ * answers fresh at once; other servers within nearby_cache_seconds).
  *
  * The analysis (coverage, uncovered people, heat map, where to recruit) loads
  * the holders in the caller's scope and every member with one query each and
@@ -73,8 +75,12 @@ struct circle_nearby_query {
 };
 /*
  * Members within q->minutes' walk of (lat, lon), nearest first:
- * {"minutes", "walk_m", "items": [{org_id, name, category, address,
- * region_code, lat, lon, distance_m, walk_m, minutes}]}.
+ * {"center": {lat, lon}, "minutes", "walk_m", "reach_m" (the straight-line
+ * radius), "items": [{org_id, name, category, address,
+ * region_code, lat, lon, distance_m, walk_m, minutes, offers}]}; offers are
+ * the member's switched-on offers current today (China date): [{id, title,
+ * benefit_kind, benefit_value, categories: [{code, label}], usage_rule,
+ * companion_allowed, valid_until}], cached with the network.
  */
 sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out, sy_err *err);
 /*

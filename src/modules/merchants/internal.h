@@ -23,6 +23,13 @@ sy_status merchants_org_load(db *d, const struct principal *a, int64_t org_id, e
 sy_status merchants_audit(db *d, const struct principal *a, const char *action, const char *object_type,
 			  int64_t id, const char *region, json_t *detail, sy_err *err);
 sy_status merchants_oom(sy_err *err);
+/*
+ * db_tx_finish, then, when it succeeded, circle_invalidate(): every change of
+ * membership, profile or offer shows in this server's nearby search at once.
+ */
+sy_status merchants_finish(db *d, bool own, sy_status st, sy_err *err);
+/* [{code, label}] of a stored comma list of person category codes (an offer's "for whom"). */
+json_t *merchants_categories_json(const char *list);
 /* Checked optional text: at most max bytes, one line. */
 sy_status merchants_check_text(const char *s, size_t max, const char *field, sy_err *err);
 

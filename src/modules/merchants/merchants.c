@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "circle.h"
 #include "db/audit.h"
 #include "db/page.h"
 #include "internal.h"
@@ -70,6 +71,14 @@ void merchants_today(char out[11])
 sy_status merchants_oom(sy_err *err)
 {
 	return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+}
+
+sy_status merchants_finish(db *d, bool own, sy_status st, sy_err *err)
+{
+	st = db_tx_finish(d, own, st, err);
+	if (!st)
+		circle_invalidate();
+	return st;
 }
 
 sy_status merchants_check_text(const char *s, size_t max, const char *field, sy_err *err)
@@ -158,6 +167,15 @@ static const char *opt(const char *s)
 	return s && *s ? s : NULL;
 }
 
+sy_status merchants_validate(db *d, int64_t org_id, const struct merchant_input *in, sy_err *err)
+{
+	sy_status st = check_input(d, org_id, in, err);
+	if (!st && in->status && strcmp(in->status, "member") == 0 && !opt(in->plaque_no))
+		return sy_failf(err, SY_EINVAL, "plaque_required", "plaque_no", "加入拥军商户网络须填写牌匾编号",
+				"joining the network needs the plaque's number");
+	return st;
+}
+
 static sy_status join(db *d, const struct principal *a, int64_t org_id, const struct merchant_input *in, sy_err *err)
 {
 	struct org_ref o;
@@ -198,7 +216,7 @@ sy_status merchants_join(db *d, const struct principal *actor, int64_t org_id, c
 	if (st)
 		return st;
 	st = join(d, actor, org_id, in, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static sy_status update(db *d, const struct principal *a, int64_t org_id, const struct merchant_input *in, sy_err *err)
@@ -237,7 +255,7 @@ sy_status merchants_update(db *d, const struct principal *actor, int64_t org_id,
 	if (st)
 		return st;
 	st = update(d, actor, org_id, in, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static sy_status leave(db *d, const struct principal *a, int64_t org_id, const char *reason, sy_err *err)
@@ -267,7 +285,7 @@ sy_status merchants_leave(db *d, const struct principal *actor, int64_t org_id, 
 	if (st)
 		return st;
 	st = leave(d, actor, org_id, reason, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static const char *label(const struct vocab *v, const char *code)

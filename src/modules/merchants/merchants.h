@@ -53,6 +53,12 @@ struct merchant_input {
  */
 sy_status merchants_join(db *d, const struct principal *actor, int64_t org_id, const struct merchant_input *in,
 			 sy_err *err);
+/*
+ * Check a profile without writing (an import's preview): category, texts,
+ * the plaque number not another organisation's (org_id 0: a new one) and,
+ * when status says "member" (joining), given. Errors name the field.
+ */
+sy_status merchants_validate(db *d, int64_t org_id, const struct merchant_input *in, sy_err *err);
 /* Category, opening hours (the org's clerk, admin, officer); plaque number (admin, officer). */
 sy_status merchants_update(db *d, const struct principal *actor, int64_t org_id, const struct merchant_input *in,
 			   sy_err *err);
@@ -116,5 +122,12 @@ sy_status offers_for_use(db *d, const struct principal *actor, int64_t id, const
  * transaction. *members gets how many joined.
  */
 sy_status merchants_demo(db *d, const struct principal *actor, int *members, sy_err *err);
+
+/*
+ * The import kind "merchants" (import.c): organisations with their network
+ * profile from CSV or .xlsx; the app adds it to the registry's import engine.
+ */
+struct import_kind;
+extern const struct import_kind merchants_import_kind;
 
 #endif

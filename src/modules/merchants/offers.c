@@ -176,11 +176,25 @@ static json_t *offer_json(db_rows *r)
 			      db_text(r, 14), "org_status", db_text(r, 16));
 	if (!o)
 		return NULL;
-	json_t *cats = json_object_get(o, "categories");
-	char code[64];
-	for (const char *p = db_text(r, 7); text_list_next(&p, code, sizeof code);)
-		json_array_append_new(cats, json_pack("{s:s, s:s}", "code", code, "label", person_category_label(code, false)));
+	json_t *cats = merchants_categories_json(db_text(r, 7));
+	if (!cats || json_object_set_new(o, "categories", cats)) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
+}
+
+json_t *merchants_categories_json(const char *list)
+{
+	json_t *cats = json_array();
+	char code[64];
+	for (const char *p = list; cats && text_list_next(&p, code, sizeof code);)
+		if (json_array_append_new(cats, json_pack("{s:s, s:s}", "code", code, "label",
+							  person_category_label(code, false)))) {
+			json_decref(cats);
+			cats = NULL;
+		}
+	return cats;
 }
 
 /* The stored offer and its org, if the caller may reach it as acc (404 offer_not_found otherwise). */
@@ -285,7 +299,7 @@ sy_status offers_create(db *d, const struct principal *actor, const struct offer
 	if (st)
 		return st;
 	st = create(d, actor, in, id, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 static sy_status update(db *d, const struct principal *a, int64_t id, const struct offer_input *in, sy_err *err)
@@ -315,7 +329,7 @@ sy_status offers_update(db *d, const struct principal *actor, int64_t id, const 
 	if (st)
 		return st;
 	st = update(d, actor, id, in, err);
-	return db_tx_finish(d, own, st, err);
+	return merchants_finish(d, own, st, err);
 }
 
 sy_status offers_get(db *d, const struct principal *actor, int64_t id, json_t **out, sy_err *err)

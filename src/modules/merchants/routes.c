@@ -7,6 +7,8 @@
 
 #include "http/http.h"
 #include "merchants.h"
+#include "modules/registry/import_http.h"
+#include "modules/registry/people.h"
 
 #define BUREAU (ROLE_ADMIN | ROLE_OFFICER)
 /* Merchants manage their own; clinics verify cards and record services, so they read their own too. */
@@ -115,12 +117,27 @@ static json_t *vocab_json(const struct vocab *v)
 	return a;
 }
 
+/* The person categories an offer may be for (the card's): [{code, label}]. */
+static json_t *person_categories_json(void)
+{
+	json_t *a = json_array();
+	const char *code;
+	for (int i = 0; a && (code = person_category_at(i)); i++)
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "code", code, "label", person_category_label(code, false)))) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
 static sy_status get_categories(struct http_req *r, sy_err *err)
 {
-	(void)err;
-	http_json(r, 200,
-		  json_pack("{s:o, s:o, s:o}", "categories", vocab_json(vocab_merchant_categories), "usage_rules",
-			    vocab_json(vocab_offer_rules), "benefit_kinds", vocab_json(vocab_benefit_kinds)));
+	json_t *body = json_pack("{s:o, s:o, s:o, s:o}", "categories", vocab_json(vocab_merchant_categories),
+				 "usage_rules", vocab_json(vocab_offer_rules), "benefit_kinds",
+				 vocab_json(vocab_benefit_kinds), "person_categories", person_categories_json());
+	if (!body)
+		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	http_json(r, 200, body);
 	return SY_OK;
 }
 
@@ -202,6 +219,16 @@ static sy_status patch_offer(struct http_req *r, sy_err *err)
 	return reply_offer(r, 200, id, err);
 }
 
+static sy_status post_import_merchants(struct http_req *r, sy_err *err)
+{
+	return import_post(r, &merchants_import_kind, err);
+}
+
+static sy_status get_import_template(struct http_req *r, sy_err *err)
+{
+	return import_get_template(r, &merchants_import_kind, err);
+}
+
 const struct route merchants_routes[] = {
 	{"GET", "/api/v1/merchants", get_merchants, READERS, ROUTE_EXPORT,
 	 "The 拥军商户 network's profiles in scope, highest org id first (?status=member|candidate|left, region,"
@@ -222,7 +249,8 @@ const struct route merchants_routes[] = {
 	 "The organisation leaves the network; its offers are switched off at once. 409 not_member",
 	 "{\"reason\":\"协议到期不再续签\"}"},
 	{"GET", "/api/v1/merchant-categories", get_categories, ROLES_ALL, 0,
-	 "The vocabularies: merchant categories, offers' usage rules and benefit kinds, with Chinese labels", NULL},
+	 "The vocabularies: merchant categories, offers' usage rules and benefit kinds, and the person categories"
+	 " an offer may be for, with Chinese labels", NULL},
 	{"GET", "/api/v1/offers", get_offers, READERS, 0,
 	 "Offers in scope (?org, active=true: only those usable today). An organisation's clerk: its own", NULL},
 	{"POST", "/api/v1/offers", post_offers, CLERKS, 0,
@@ -236,5 +264,14 @@ const struct route merchants_routes[] = {
 	{"PATCH", "/api/v1/offers/{id}", patch_offer, CLERKS, 0,
 	 "Change an offer (any field of create; active=false switches it off)",
 	 "{\"description\":\"周末及节假日通用\"}"},
+	{"POST", "/api/v1/imports/merchants", post_import_merchants, BUREAU, ROUTE_UPLOAD,
+	 "Import 拥军商户 from CSV (UTF-8/GBK) or .xlsx sent as the body: organisations with their network profile"
+	 " (category, opening hours, plaque number, member or candidate, 所属协会). A preview lists every problem by"
+	 " row and column; ?commit=1 writes the valid rows in one transaction; one already registered under the same"
+	 " name in the region is reported as existing and skipped or (&on_existing=update) updated",
+	 "名称,地区代码,地址,纬度,经度,行业类别,牌匾编号,状态\r\n拥军饭店{uniq},130902,新华区解放西路9号,38.31,116.84,餐饮,"
+	 "T-{uniq},成员\r\n"},
+	{"GET", "/api/v1/imports/merchants/template", get_import_template, BUREAU, ROUTE_EXPORT,
+	 "The merchant import's columns with an example row (?format=csv|xlsx)", NULL},
 };
 const int merchants_routes_count = sizeof merchants_routes / sizeof merchants_routes[0];

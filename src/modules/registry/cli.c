@@ -9,12 +9,14 @@
 #include "lib/crypto.h"
 
 static const char IMPORT_USAGE[] =
-	"usage: shuangyong import people|service|orgs FILE [--dry-run] [--on-existing skip|update] [--rejected OUT.csv]\n"
+	"usage: shuangyong import people|service|orgs|merchants FILE [--dry-run] [--on-existing skip|update] [--rejected OUT.csv]\n"
 	"Imports from CSV (UTF-8 with or without BOM, or GB18030/GBK) or .xlsx; columns in Chinese or English:\n"
 	"  people:  身份证号, 姓名, 居住地区代码 (required); 电话, 居住地址, 户籍地区代码, 户籍地址, 纬度, 经度, 人员类别, 状态\n"
 	"  service: 身份证号 (of a registered person), 军种, 入伍批准日期 (required); 退役命令日期, 军衔, 退役方式,\n"
 	"           残疾等级, 致残原因, 奖励 (三等功:2012-08-01、嘉奖), 艰苦边远地区服役, 海岛服役 (2009-03-01至2012-02-28)\n"
 	"  orgs:    名称, 类型, 地区代码 (required); 地址, 纬度, 经度, 联系人, 联系电话\n"
+	"  merchants: 名称, 地区代码 (required); 地址, 纬度, 经度, 行业类别, 营业时间, 牌匾编号 (a member's), 状态 (成员/候选),\n"
+	"           联系人, 联系电话, 所属协会\n"
 	"Valid rows are written in one transaction; every problem is listed with its row and column; --rejected\n"
 	"writes the bad rows to fix and re-import. A record already present (the same 身份证号; the same person\n"
 	"and 入伍批准日期; the same name, type and region) is skipped unless --on-existing update. --dry-run: check only.\n"

@@ -20,19 +20,41 @@
 
 static const char SQL_ALL_ID_NUMBERS[] = "SELECT id_number, id, region_code FROM people";
 
-static const struct import_kind *const kinds[] = {&import_people_kind, &import_service_kind, &import_orgs_kind};
+#define IMPORT_MAX_KINDS 8
+static const struct import_kind *kinds[IMPORT_MAX_KINDS] = {&import_people_kind, &import_service_kind,
+							     &import_orgs_kind};
+static size_t nkinds = 3;
 
 const struct import_kind *import_kind_find(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof kinds / sizeof kinds[0]; i++)
+	for (size_t i = 0; name && i < nkinds; i++)
 		if (strcmp(kinds[i]->name, name) == 0)
 			return kinds[i];
 	return NULL;
 }
 
+bool import_kind_add(const struct import_kind *kind)
+{
+	if (import_kind_find(kind->name) == kind)
+		return true; /* added before: start-up may run twice in tests */
+	if (nkinds == IMPORT_MAX_KINDS || import_kind_find(kind->name))
+		return false;
+	kinds[nkinds++] = kind;
+	return true;
+}
+
 sy_status import_out_of_memory(sy_err *e)
 {
 	return sy_failf(e, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+}
+
+bool import_skip_existing(struct import_ctx *c)
+{
+	c->rep->existing++;
+	if (c->opt->update_existing)
+		return false;
+	c->rep->skipped++;
+	return true;
 }
 
 /* ---- 身份证号 map ---- */

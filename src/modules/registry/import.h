@@ -102,7 +102,13 @@ extern const struct import_kind import_people_kind;
 extern const struct import_kind import_service_kind;
 extern const struct import_kind import_orgs_kind;
 
-/* The kind named name ("people", "service", "orgs"); NULL when none. */
+/*
+ * Kinds from other modules (the merchants module's "merchants"): the app
+ * adds them once at start-up, before serving; the registry's own are built
+ * in. false when the table is full or the name is taken.
+ */
+bool import_kind_add(const struct import_kind *kind);
+/* The kind named name ("people", "service", "orgs", and those added); NULL when none. */
 const struct import_kind *import_kind_find(const char *name);
 
 /*
@@ -136,6 +142,12 @@ sy_status import_map_load_people(db *d, struct id_map *m, sy_err *err);
 void import_map_free(struct id_map *m);
 
 sy_status import_out_of_memory(sy_err *e);
+/*
+ * A valid row whose record is already present: counts it as existing and,
+ * unless the import updates existing records, as skipped. true: skipped,
+ * the row is done.
+ */
+bool import_skip_existing(struct import_ctx *c);
 /* A map key for a tuple of texts (a 64-bit hash in hex): for "seen in this file" checks. */
 void import_key(const char *const *parts, int n, char key[19]);
 /* A number cell ("39.5") as a double; field names the column. */
@@ -143,6 +155,10 @@ sy_status import_parse_number(const char *s, const char *field, double *out, sy_
 /* Coordinates from two cells that go together. */
 sy_status import_parse_coords(const char *lat, const char *lon, bool *has, double *la, double *lo,
 			      sy_err *err);
+/* The association a 所属协会 cell names: one the actor may see, by its exact name (400 naming "association"). */
+sy_status import_find_association(struct import_ctx *c, const char *name, int64_t *id, sy_err *e);
+/* With commit: make org a member of the association; one already a member stays one. */
+sy_status import_join_association(struct import_ctx *c, int64_t association, int64_t org, sy_err *e);
 /* A date as people type it (2010-12-01, 2010/12/1, 2010.12.1, 2010年12月1日) as YYYY-MM-DD. */
 sy_status import_parse_date(const char *s, const char *field, char out[11], sy_err *err);
 

@@ -69,8 +69,7 @@ static sy_status parse_input(const struct import_row *row, struct org_input *in,
 	return SY_OK;
 }
 
-/* The association a 所属协会 cell names: one the actor may see, by its exact name. */
-static sy_status find_association(struct import_ctx *c, const char *name, int64_t *id, sy_err *e)
+sy_status import_find_association(struct import_ctx *c, const char *name, int64_t *id, sy_err *e)
 {
 	db_rows *r = NULL;
 	int found = 0;
@@ -89,8 +88,7 @@ static sy_status find_association(struct import_ctx *c, const char *name, int64_
 			       "no association named %s", name);
 }
 
-/* With commit: make org a member of the association; one already a member stays one. */
-static sy_status join_association(struct import_ctx *c, int64_t association, int64_t org, sy_err *e)
+sy_status import_join_association(struct import_ctx *c, int64_t association, int64_t org, sy_err *e)
 {
 	sy_status st = registry_org_member_add(c->d, c->actor, association, org, e);
 	/* a pre-check refused it, no statement failed: the transaction goes on */
@@ -107,7 +105,7 @@ static sy_status orgs_row(struct import_ctx *c, const struct import_row *row, sy
 	sy_status st;
 	*row_bad = true;
 	if ((st = parse_input(row, &in, e)) || (st = registry_org_validate(c->d, c->actor, &in, true, e)) ||
-	    (v[C_ASSOCIATION] && (st = find_association(c, v[C_ASSOCIATION], &association, e))))
+	    (v[C_ASSOCIATION] && (st = import_find_association(c, v[C_ASSOCIATION], &association, e))))
 		return st;
 	const char *parts[] = {in.region_code.value, in.name.value};
 	import_key(parts, 2, key);
@@ -123,20 +121,17 @@ static sy_status orgs_row(struct import_ctx *c, const struct import_row *row, sy
 	if (st && st != SY_ENOTFOUND)
 		return st;
 	if (existing) {
-		c->rep->existing++;
-		if (!c->opt->update_existing) {
-			c->rep->skipped++;
+		if (import_skip_existing(c))
 			return SY_OK;
-		}
 		in.name.set = in.region_code.set = false; /* what found it stays */
 		if (c->opt->commit && ((st = registry_org_update(c->d, c->actor, existing, &in, e)) ||
-				       (association && (st = join_association(c, association, existing, e)))))
+				       (association && (st = import_join_association(c, association, existing, e)))))
 			return st;
 		c->rep->updated++;
 		return SY_OK;
 	}
 	if (c->opt->commit && ((st = registry_org_create(c->d, c->actor, &in, &id, e)) ||
-			       (association && (st = join_association(c, association, id, e)))))
+			       (association && (st = import_join_association(c, association, id, e)))))
 		return st;
 	c->rep->inserted++;
 	return SY_OK;

@@ -97,11 +97,8 @@ static sy_status parse_categories(const char *s, const char **out, int *n, sy_er
 static sy_status update_existing(struct import_ctx *c, const struct id_slot *ex, struct person_input *in,
 				 sy_err *e)
 {
-	c->rep->existing++;
-	if (!c->opt->update_existing) {
-		c->rep->skipped++;
+	if (import_skip_existing(c))
 		return SY_OK;
-	}
 	if (c->opt->commit) {
 		in->id_number = NULL;
 		in->status = NULL; /* status changes are dated: made on the person's page */

@@ -9,6 +9,7 @@
 
 #include "http/http.h"
 #include "import.h"
+#include "import_http.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 
@@ -18,7 +19,7 @@ static const char SQL_REJECTS_INSERT[] =
 static const char SQL_REJECTS_GET[] =
 	"SELECT content, created_by_name, filename FROM import_rejects WHERE id = $1";
 
-static sy_status post_import(struct http_req *r, const struct import_kind *kind, sy_err *err)
+sy_status import_post(struct http_req *r, const struct import_kind *kind, sy_err *err)
 {
 	struct import_report rep;
 	struct import_options opt = {0};
@@ -88,7 +89,7 @@ static sy_status get_import_rejects(struct http_req *r, sy_err *err)
 }
 
 /* The template of a kind: its columns with an example row, as CSV (default) or .xlsx. */
-static sy_status get_template(struct http_req *r, const struct import_kind *kind, sy_err *err)
+sy_status import_get_template(struct http_req *r, const struct import_kind *kind, sy_err *err)
 {
 	struct export_column cols[IMPORT_MAX_COLUMNS];
 	enum export_format fmt;
@@ -114,11 +115,11 @@ static sy_status get_template(struct http_req *r, const struct import_kind *kind
 #define IMPORT_HANDLERS(k)                                                           \
 	static sy_status post_import_##k(struct http_req *r, sy_err *err)           \
 	{                                                                            \
-		return post_import(r, &import_##k##_kind, err);                      \
+		return import_post(r, &import_##k##_kind, err);                      \
 	}                                                                            \
 	static sy_status get_template_##k(struct http_req *r, sy_err *err)          \
 	{                                                                            \
-		return get_template(r, &import_##k##_kind, err);                     \
+		return import_get_template(r, &import_##k##_kind, err);                     \
 	}
 IMPORT_HANDLERS(people)
 IMPORT_HANDLERS(service)

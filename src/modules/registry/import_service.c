@@ -270,11 +270,8 @@ static sy_status service_row(struct import_ctx *c, const struct import_row *row,
 	if (st && st != SY_ENOTFOUND)
 		return st;
 	if (existing) {
-		c->rep->existing++;
-		if (!c->opt->update_existing) {
-			c->rep->skipped++;
+		if (import_skip_existing(c))
 			return SY_OK;
-		}
 		if (c->opt->commit &&
 		    (st = registry_service_update(c->d, c->actor, person, existing, &sr.in, fields_given(row), e)))
 			return st;

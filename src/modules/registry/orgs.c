@@ -362,6 +362,9 @@ static void note_field(json_t *detail, const char *key, const struct org_field *
 		json_object_set_new(detail, key, f->value ? json_string(f->value) : json_null());
 }
 
+/* Who to tell when an organisation's place changes (registry_org_on_place_change). */
+static void (*place_changed)(void);
+
 sy_status registry_org_update(db *d, const struct principal *actor, int64_t id,
 			      const struct org_input *in, sy_err *err)
 {
@@ -425,7 +428,15 @@ sy_status registry_org_update(db *d, const struct principal *actor, int64_t id,
 	}
 	st = audit_org(d, actor, "org.update", id, new_region, detail, err);
 out:
-	return db_tx_finish(d, own, st, err);
+	st = db_tx_finish(d, own, st, err);
+	if (!st && place_changed && (in->name.set || in->region_code.set || in->address.set || in->coords_set))
+		place_changed();
+	return st;
+}
+
+void registry_org_on_place_change(void (*changed)(void))
+{
+	place_changed = changed;
 }
 
 /* ---- one organisation's page ------------------------------------------------- */

@@ -82,6 +82,13 @@ sy_status registry_org_create(db *d, const struct principal *actor, const struct
 sy_status registry_org_update(db *d, const struct principal *actor, int64_t id,
 			      const struct org_input *in, sy_err *err);
 /*
+ * A function to call after a change of an organisation's name, region,
+ * address or coordinates succeeded (a module that keeps a copy of places —
+ * the merchants module's nearby search — drops it). The registry does not
+ * know who listens: the app sets it once at start-up, before serving.
+ */
+void registry_org_on_place_change(void (*changed)(void));
+/*
  * The organisation's page: its facts, contacts, for an association its
  * members (the first ORG_MEMBERS_SHOWN, and members_total), and the
  * associations it belongs to. Related organisations carry in_scope: whether

@@ -23,6 +23,7 @@ export const KINDS = [
   { kind: 'people', roles: ['admin', 'officer'], list: 'people', onExisting: true },
   { kind: 'service', roles: ['admin', 'officer'], list: 'people', onExisting: true },
   { kind: 'orgs', roles: ['admin', 'officer'], list: 'orgs', onExisting: true },
+  { kind: 'merchants', roles: ['admin', 'officer'], list: 'network', onExisting: true },
 ];
 
 const FILE_TYPES = /\.(csv|xlsx)$/i;
