@@ -42,18 +42,23 @@ function freePort() {
   });
 }
 
-async function loginAt(base) {
+async function loginAt(base, username = 'admin', password = 'admin-demo-2026') {
   const res = await fetch(base + '/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'admin-demo-2026' }),
+    body: JSON.stringify({ username, password }),
   });
   const j = await res.json();
   return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: j.csrf_token };
 }
 
 if (BACKEND === 'sqlite') {
-  test('SIGKILL during a stream of writes loses no acknowledged write', async () => {
-    const file = path.join(WORK, 'kill.db');
+  const q = (file, sqlText) => execFileSync('sqlite3', [file, sqlText], { encoding: 'utf8' }).trim();
+
+  // Four writers send `write` until the server is killed; after a restart every acknowledged
+  // write is there, the file passes its integrity check, every row has its audit row (nothing
+  // half-written: `orphans` counts rows without one) and the audit chain verifies.
+  async function killDuringStream(name, { setup, write, stored, orphans }) {
+    const file = path.join(WORK, `kill-${name}.db`);
     const url = `sqlite:${file}`;
     execFileSync(BIN, ['init', '--db', url]);
     execFileSync(BIN, ['demo', '--db', url, '--people', '50']);
@@ -62,19 +67,14 @@ if (BACKEND === 'sqlite') {
     const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' }; // it dies by SIGKILL
     const srv = serve(url, port, env);
     await waitHealthy(base, srv);
-    const s = await loginAt(base);
+    const ctx = await setup(base, file);
     const acked = [];
     let stop = false;
-    // Four writers create API tokens (one row + one audit row each) until the kill.
     const writer = async (w) => {
       for (let i = 0; !stop; i++) {
         try {
-          const res = await fetch(base + '/api/v1/tokens', {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
-            body: JSON.stringify({ name: `kill-${w}-${i}`, role: 'auditor', region_code: '130902' }),
-          });
-          if (res.status === 201) acked.push((await res.json()).token.name);
+          const key = await write(base, ctx, w, i);
+          if (key !== null) acked.push(String(key));
         } catch { return; } // the connection died with the server
       }
     };
@@ -90,16 +90,49 @@ if (BACKEND === 'sqlite') {
     await waitHealthy(base, srv2);
     srv2.kill('SIGTERM');
     await new Promise((r) => srv2.on('exit', r));
-    const names = new Set(execFileSync('sqlite3', [file, "SELECT name FROM api_tokens WHERE name LIKE 'kill-%'"], { encoding: 'utf8' }).trim().split('\n'));
-    const lost = acked.filter((n) => !names.has(n));
-    assert.deepEqual(lost, [], 'acknowledged writes lost');
-    assert.equal(execFileSync('sqlite3', [file, 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim(), 'ok');
-    // every token row has its audit row: nothing half-written
-    const orphans = execFileSync('sqlite3', [file, "SELECT COUNT(*) FROM api_tokens t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'token.create' AND a.object_id = CAST(t.id AS TEXT))"], { encoding: 'utf8' }).trim();
-    assert.equal(orphans, '0');
+    const have = new Set(q(file, stored).split('\n'));
+    assert.deepEqual(acked.filter((k) => !have.has(k)), [], 'acknowledged writes lost');
+    assert.equal(q(file, 'PRAGMA integrity_check'), 'ok');
+    assert.equal(q(file, typeof orphans === 'function' ? orphans(ctx) : orphans), '0', 'rows without their audit row');
     const v = spawnSync(BIN, ['audit', 'verify', '--db', url], { encoding: 'utf8' });
     assert.equal(v.status, 0, v.stdout + v.stderr);
+  }
+
+  const post = (base, session, p, body) => fetch(base + p, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', Cookie: session.cookie, 'X-CSRF-Token': session.csrf },
   });
+
+  test('SIGKILL during a stream of writes loses no acknowledged write', () => killDuringStream('tokens', {
+    setup: (base) => loginAt(base),
+    // An API token: one row and one audit row.
+    write: async (base, s, w, i) => {
+      const res = await post(base, s, '/api/v1/tokens', { name: `kill-${w}-${i}`, role: 'auditor', region_code: '130902' });
+      return res.status === 201 ? (await res.json()).token.name : null;
+    },
+    stored: "SELECT name FROM api_tokens WHERE name LIKE 'kill-%'",
+    orphans: "SELECT COUNT(*) FROM api_tokens t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'token.create' AND a.object_id = CAST(t.id AS TEXT))",
+  }));
+
+  test('SIGKILL during a stream of services loses no acknowledged ledger row', () => killDuringStream('ledger', {
+    // The merchant's own unlimited offer, and a card in hand whose holder may use it.
+    setup: async (base, file) => {
+      const s = await loginAt(base, 'merchant', 'merchant-demo-2026');
+      const o = await post(base, s, '/api/v1/offers', { title: '断电测试', benefit_kind: 'free', categories: [], usage_rule: 'unlimited' });
+      assert.equal(o.status, 201);
+      const card = q(file, "SELECT c.number FROM cards c JOIN people p ON p.id = c.person_id WHERE c.state = 'received' AND p.status = 'normal' ORDER BY c.id LIMIT 1");
+      assert.ok(card, 'the demo has a card in hand');
+      return { s, offer: (await o.json()).id, card };
+    },
+    write: async (base, ctx) => {
+      const res = await post(base, ctx.s, '/api/v1/services', { card_number: ctx.card, offer_id: ctx.offer, amount_saved: 5 });
+      return res.status === 201 ? (await res.json()).id : null;
+    },
+    stored: 'SELECT id FROM ledger',
+    // The demo's year of services is loaded without audit rows; these are the test's own.
+    orphans: (ctx) => `SELECT COUNT(*) FROM ledger l WHERE l.offer_id = ${ctx.offer} AND NOT EXISTS (SELECT 1 FROM audit_log a` +
+      " WHERE a.action = 'service.record' AND a.object_id = CAST(l.id AS TEXT))",
+  }));
 }
 
 if (BACKEND === 'sqlite') {
