@@ -486,7 +486,7 @@ const struct route placement_routes[] = {
 	{"POST", "/api/v1/placement/batches", post_batches, WRITE, 0, "Create a placement batch (one per year and region)",
 	 "{\"year\":\"{placementyear}\",\"region_code\":\"130902\",\"name\":\"巡检安置批次\",\"mode\":\"live\","
 	 "\"absence_rule\":\"skip_to_end\",\"tie_break\":\"service_longer,older\",\"publicity_days\":7,"
-	 "\"objection_days\":5,\"discharged_from\":\"2021-01-01\",\"discharged_to\":\"2021-12-31\"}"},
+	 "\"objection_days\":5,\"discharged_from\":\"2015-04-01\",\"discharged_to\":\"2015-04-30\"}"},
 	{"GET", "/api/v1/placement/batches/{id}", get_batch, ROLES_STAFF, 0,
 	 "A batch: settings, candidates with eligibility and reasons, posts, objections, versions", NULL},
 	{"PATCH", "/api/v1/placement/batches/{id}", patch_batch, WRITE, 0, "Change a draft batch's settings",
