@@ -134,6 +134,11 @@ sy_status placement_public_get(db *d, int64_t id, json_t **out, sy_err *err);
  * the latest), so anyone can hash it again. *out malloc'd. */
 sy_status placement_public_canon(db *d, int64_t id, const char *which, int version, char **out, sy_err *err);
 
+/* The demo's batch (demo_batch.c): created, drawn from the region's veterans discharged from..to,
+ * completed, ten posts, published. */
+sy_status placement_demo(db *d, const struct principal *actor, int year, const char *region, const char *from,
+			 const char *to, sy_err *err);
+
 /* 张*, 王*明: the first character, then one star per character but the last of longer names. */
 void placement_mask_name(const char *name, char *out, size_t cap);
 
