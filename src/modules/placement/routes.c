@@ -223,14 +223,18 @@ static void add_print_fields(json_t *items)
 	}
 }
 
-static sy_status get_scores(struct http_req *r, sy_err *err)
+typedef sy_status (*batch_list_fn)(db *d, const struct principal *actor, int64_t id, json_t **out, sy_err *err);
+
+/* A batch's list as JSON, or its "items" printed as the bureau prints them (?format=xlsx|csv). */
+static sy_status send_batch_list(struct http_req *r, batch_list_fn fetch, void (*printable)(json_t *items),
+				 const struct export_column *cols, int ncols, const char *filename, sy_err *err)
 {
 	int64_t id;
 	enum export_format f;
 	json_t *out = NULL;
 	sy_status st;
 	if ((st = http_param_id(r, "id", &id, err)) || (st = http_export_format(r, &f, err)) ||
-	    (st = batch_scores(r->db, &r->who, id, &out, err)))
+	    (st = fetch(r->db, &r->who, id, &out, err)))
 		return st;
 	if (f == EXPORT_NONE) {
 		http_json(r, 200, out);
@@ -238,9 +242,14 @@ static sy_status get_scores(struct http_req *r, sy_err *err)
 	}
 	json_t *items = json_incref(json_object_get(out, "items"));
 	json_decref(out);
-	add_print_fields(items);
-	return http_send_export(r, f, items, score_columns, (int)(sizeof score_columns / sizeof score_columns[0]),
-				"placement-scores", err);
+	printable(items);
+	return http_send_export(r, f, items, cols, ncols, filename, err);
+}
+
+static sy_status get_scores(struct http_req *r, sy_err *err)
+{
+	return send_batch_list(r, batch_scores, add_print_fields, score_columns,
+			       (int)(sizeof score_columns / sizeof score_columns[0]), "placement-scores", err);
 }
 
 static sy_status post_publish(struct http_req *r, sy_err *err)
@@ -375,21 +384,8 @@ static const struct export_column result_columns[] = {
 	{"title", "岗位", "Post"},
 };
 
-static sy_status get_results(struct http_req *r, sy_err *err)
+static void add_outcome_names(json_t *items)
 {
-	int64_t id;
-	enum export_format f;
-	json_t *out = NULL;
-	sy_status st;
-	if ((st = http_param_id(r, "id", &id, err)) || (st = http_export_format(r, &f, err)) ||
-	    (st = batch_results(r->db, &r->who, id, &out, err)))
-		return st;
-	if (f == EXPORT_NONE) {
-		http_json(r, 200, out);
-		return SY_OK;
-	}
-	json_t *items = json_incref(json_object_get(out, "items"));
-	json_decref(out);
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it) {
@@ -397,8 +393,12 @@ static sy_status get_results(struct http_req *r, sy_err *err)
 		json_object_set_new(it, "outcome_zh", json_string(!strcmp(o, "placed") ? "已选岗" : !strcmp(o, "absent") ? "缺席"
 								  : !strcmp(o, "no_choice") ? "未选岗" : "未轮到"));
 	}
-	return http_send_export(r, f, items, result_columns, (int)(sizeof result_columns / sizeof result_columns[0]),
-				"placement-results", err);
+}
+
+static sy_status get_results(struct http_req *r, sy_err *err)
+{
+	return send_batch_list(r, batch_results, add_outcome_names, result_columns,
+			       (int)(sizeof result_columns / sizeof result_columns[0]), "placement-results", err);
 }
 
 static sy_status get_export(struct http_req *r, sy_err *err)
