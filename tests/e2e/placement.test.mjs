@@ -27,7 +27,7 @@ async function draftBatch() {
     assert.equal(s.status, 201, s.text);
   }
   const b = await call('POST', '/api/v1/placement/batches', {
-    session: admin, body: { year: 2000 + Math.floor(Math.random() * 280), region_code: '130902', name: '浏览器测试批次', mode: 'live',
+    session: admin, body: { year: 2030 + Math.floor(Math.random() * 250) /* not the demo's 2022, not the API tests' */, region_code: '130902', name: '浏览器测试批次', mode: 'live',
       absence_rule: 'forfeit', publicity_days: 7, objection_days: 3, discharged_from: DAY, discharged_to: DAY },
   });
   assert.equal(b.status, 201, b.text);
@@ -51,6 +51,7 @@ test('officer publishes, the public page shows the digest, two choices, the proj
     // publish: the version and its digest appear
     await off.page.locator('#batch-publish').click();
     await off.page.locator('#publish-dialog button[type="submit"]').click();
+    await off.page.locator('#publish-dialog').waitFor({ state: 'detached' });
     await off.page.locator('#version-1-scores').waitFor();
     const digest = (await off.page.locator('#version-1-scores').textContent()).trim();
     assert.match(digest, /^[0-9a-f]{64}$/);
@@ -77,10 +78,12 @@ test('officer publishes, the public page shows the digest, two choices, the proj
     assert.match(await off.page.locator('#confirmation-choice').textContent(), /P01/);
     assert.match(await off.page.locator('#confirmation-candidate').textContent(), /浏览甲/);
     await off.page.locator('#confirmation-dialog button[type="submit"]').click();
+    await off.page.locator('#confirmation-dialog').waitFor({ state: 'detached' });
     await off.page.waitForFunction(() => /浏览丙/.test(document.querySelector('#session-current')?.textContent || ''));
     await off.page.locator('#step-none').click();
     await off.page.locator('#confirmation-dialog').waitFor();
     await off.page.locator('#confirmation-dialog button[type="submit"]').click();
+    await off.page.locator('#confirmation-dialog').waitFor({ state: 'detached' });
     await off.page.waitForFunction(() => document.querySelectorAll('#steps-table tbody tr').length === 2);
     const current = await off.page.locator('#session-current').textContent();
     assert.match(current, /浏览乙/);
