@@ -26,7 +26,7 @@ ROUTES(merchants)
 ROUTES(ledger)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
-COMMANDS(placement)
+ROUTES(placement) COMMANDS(placement)
 ROUTES(circle) COMMANDS(circle)
 COMMANDS(demo)
 COMMANDS(core)
@@ -48,7 +48,7 @@ const struct module app_modules[] = {
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
 	{"cases", cases_routes, &cases_routes_count, NULL, NULL},
-	{"placement", NULL, NULL, placement_commands, &placement_commands_count},
+	{"placement", placement_routes, &placement_routes_count, placement_commands, &placement_commands_count},
 	{"circle", circle_routes, &circle_routes_count, circle_commands, &circle_commands_count},
 	{"demo", NULL, NULL, demo_commands, &demo_commands_count},
 };

@@ -172,6 +172,7 @@ async function pathFor(route, role) {
     }
     return path.replace('{id}', String(id)).replace('{action}', 'review');
   }
+  if (path.startsWith('/api/v1/placement/')) return placementPath(route, role, path);
   if (path.includes('{id}')) path = path.replace('{id}', String(await idFor(route)));
   return path;
 }
@@ -208,6 +209,80 @@ async function bodyFor(route, role) {
   if (route.pattern !== '/api/v1/services' || !route.roles.includes(role)) return exampleBody(route);
   if (role === 'clinic') return { card_number: validCard, kind: 'medical' };
   return { card_number: validCard, offer_id: await freshOffer(), amount_saved: 12.5 };
+}
+
+// ---- 阳光安置: batches in the state each route starts from ----
+const WALK_DAY = '2015-04-20'; // the walk's own discharge day
+let walkYear = 2900;
+let walkVeteran; // an eligible veteran of 新华区 discharged on WALK_DAY
+let walkChoosing; // a live batch in session (the reads walk it; the person is a candidate)
+let walkClosed; // a preferences batch with its result published
+let placementCandidate = 1; // what "{placementcandidate}" stands for in the next example body
+
+async function placementSetup() {
+  if (walkVeteran) return;
+  const admin = sessions.admin;
+  const p = await call('POST', '/api/v1/people', { session: admin, body: { id_number: makeIdNumber('130902', '19880808'), name: '巡检老兵', region_code: '130902' } });
+  assert.equal(p.status, 201, p.text);
+  walkVeteran = p.json.id;
+  for (const pid of [walkVeteran, sessions.person.user.person_id]) {
+    const sv = await call('POST', `/api/v1/people/${pid}/service`, {
+      session: admin, body: { branch: 'army', enlist_date: '2010-04-20', discharge_date: WALK_DAY, exit_mode: 'placed', awards: [{ level: 'merit_2' }] },
+    });
+    assert.equal(sv.status, 201, sv.text);
+  }
+  walkChoosing = await walkBatch({ draw: true, posts: true, publish: true, start: true });
+  walkClosed = await walkBatch({ mode: 'preferences', draw: true, posts: true, publish: true });
+  const closed = await call('POST', `/api/v1/placement/batches/${walkClosed.id}/results`, { session: admin, body: {} });
+  assert.equal(closed.status, 201, closed.text);
+}
+
+async function walkBatch({ mode = 'live', draw = false, posts = false, publish = false, start = false } = {}) {
+  const admin = sessions.admin;
+  const b = await call('POST', '/api/v1/placement/batches', {
+    session: admin,
+    body: { year: walkYear++, region_code: '130902', name: '巡检批次', mode, absence_rule: 'forfeit', publicity_days: 7, objection_days: 5, discharged_from: WALK_DAY, discharged_to: WALK_DAY },
+  });
+  assert.equal(b.status, 201, b.text);
+  const id = b.json.id;
+  if (draw) assert.equal((await call('POST', `/api/v1/placement/batches/${id}/draw`, { session: admin, body: {} })).status, 200);
+  if (posts) assert.equal((await call('POST', `/api/v1/placement/batches/${id}/posts`, { session: admin, body: { employer: '巡检单位', title: '巡检岗', places: 2 } })).status, 201);
+  if (publish) assert.equal((await call('POST', `/api/v1/placement/batches/${id}/publish`, { session: admin, body: {} })).status, 201);
+  if (start) assert.equal((await call('POST', `/api/v1/placement/batches/${id}/session/start`, { session: admin, body: {} })).status, 200);
+  const full = await call('GET', `/api/v1/placement/batches/${id}`, { session: admin });
+  const own = full.json.candidates.find((c) => c.person_id === sessions.person.user.person_id);
+  return { id, own: own?.id ?? 1, first: full.json.candidates[0]?.id ?? 1 };
+}
+
+async function placementPath(route, role, path) {
+  await placementSetup();
+  path = path.replace('{code}', '2018').replace('{item}', 'years.first');
+  if (!path.includes('{id}')) return path;
+  const allowed = route.roles.includes(role);
+  const tail = path.slice(path.indexOf('{id}') + 4);
+  const m = route.method;
+  let b = walkChoosing;
+  if (m === 'GET' && tail === '/results') b = walkClosed;
+  else if (m !== 'GET' && allowed) {
+    // a fresh batch in the state the step starts from
+    if (tail === '' || tail === '/draw' || tail === '/candidates' || tail === '/posts') b = await walkBatch();
+    else if (tail === '/candidates/{cid}') b = await walkBatch({ draw: true });
+    else if (tail === '/publish') b = await walkBatch({ draw: true, posts: true });
+    else if (tail === '/session/start' || tail.startsWith('/objections')) b = await walkBatch({ draw: true, posts: true, publish: true });
+    else if (tail === '/session/steps') b = await walkBatch({ draw: true, posts: true, publish: true, start: true });
+    else if (tail === '/preferences' || tail === '/results') b = await walkBatch({ mode: 'preferences', draw: true, posts: true, publish: true });
+  }
+  placementCandidate = b.own;
+  if (path.includes('{oid}')) {
+    let oid = 1;
+    if (allowed) {
+      const o = await call('POST', `/api/v1/placement/batches/${b.id}/objections`, { session: sessions.admin, body: { candidate_id: b.own, text: '巡检异议' } });
+      assert.equal(o.status, 201, o.text);
+      oid = o.json.id;
+    }
+    path = path.replace('{oid}', String(oid));
+  }
+  return path.replace('{id}', String(b.id)).replace('{cid}', String(role === 'person' ? b.own : b.first));
 }
 
 let cardPerson; // the person POST /api/v1/cards applies for (one application each)
@@ -274,6 +349,9 @@ function exampleBody(route) {
     .replaceAll('{uniq}', uniq())
     .replaceAll('{idnumber}', makeIdNumber())
     .replaceAll('"{cardperson}"', String(cardPerson ?? 1))
+    .replaceAll('"{placementyear}"', () => String(walkYear++))
+    .replaceAll('"{placementperson}"', String(walkVeteran ?? 1))
+    .replaceAll('"{placementcandidate}"', String(placementCandidate))
     .replaceAll('"{relative}"', String(xinhuaPeople[1 + (nextRelative++ % (xinhuaPeople.length - 1))]))
     .replaceAll('"{member}"', () => String(walkMembers[nextMember++ % walkMembers.length]))
     .replaceAll('"{org}"', () => String(walkJoin[nextJoin++ % walkJoin.length]))

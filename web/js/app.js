@@ -86,6 +86,16 @@ async function render() {
   let { route, query } = parseHash();
   const main = $('#main');
 
+  // Pages anyone may open without signing in (the 公示 and the hall's projector).
+  const open = !state.user && findRoute(route);
+  if (open && open.public) {
+    renderChrome(route);
+    mount(main, loading());
+    let mod;
+    try { mod = await open.load(); } catch { if (gen === state.gen) mount(main, errorState({ message: t('error.page_load') }, () => render())); return; }
+    if (gen === state.gen) state.cleanup = mod.render(makeCtx(route, query, main, gen)) || null;
+    return;
+  }
   if (!state.user) {
     if (route !== 'login') {
       if (route) state.wanted = location.hash;

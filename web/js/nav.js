@@ -7,6 +7,7 @@
 // the pattern matches, its page gets the captured values as `ctx.params`, and
 // it stays out of the menu. A row may have `routeFor(user)`: its menu link
 // points at a route that depends on who is signed in (the person's own page).
+// A row with `public: true` opens without signing in too (the 公示, the projector).
 
 export const ROLES = ['admin', 'officer', 'auditor', 'merchant', 'clinic', 'unit', 'employer', 'station', 'person'];
 
@@ -51,6 +52,17 @@ export const NAV = [
   { route: 'dual-lists', label_key: 'nav.dual_lists', roles: [...STAFF, 'unit'], load: () => import('./pages/duallist.js') },
   { route: 'case-stats', label_key: 'nav.case_stats', roles: STAFF, load: () => import('./pages/stats.js') },
   { route: 'calendar', label_key: 'nav.calendar', roles: ['admin'], load: () => import('./pages/calendar.js') },
+  { route: 'placement', label_key: 'nav.placement', roles: STAFF, load: () => import('./pages/placement.js') },
+  { route: 'placement-policies', pattern: /^placement-policies$/, label_key: 'nav.placement_policies', roles: STAFF,
+    load: () => import('./pages/placement-policy.js') },
+  { route: 'my-placement', label_key: 'nav.my_placement', roles: ['person'], load: () => import('./pages/placement-mine.js') },
+  { route: 'public/placement', label_key: 'nav.placement_public', roles: ROLES, public: true, load: () => import('./pages/placement-public.js') },
+  { route: 'placement/{id}', pattern: /^placement\/(\d+)$/, params: ['id'], label_key: 'nav.placement_batch', roles: STAFF,
+    load: () => import('./pages/placement-batch.js') },
+  { route: 'public/placement/{id}', pattern: /^public\/placement\/(\d+)$/, params: ['id'], label_key: 'nav.placement_public',
+    roles: ROLES, public: true, load: () => import('./pages/placement-public.js') },
+  { route: 'projector/{id}', pattern: /^projector\/(\d+)$/, params: ['id'], label_key: 'nav.placement_projector',
+    roles: ROLES, public: true, load: () => import('./pages/placement-projector.js') },
   { route: 'cases/{id}', pattern: /^cases\/(\d+)$/, params: ['id'], label_key: 'nav.case', roles: [...STAFF, 'person'],
     load: () => import('./pages/case.js') },
   { route: 'cards/{id}', pattern: /^cards\/(\d+)$/, params: ['id'], label_key: 'nav.card', roles: [...STAFF, 'person'],

@@ -27,6 +27,7 @@
 #include "modules/cases/cases.h"
 #include "modules/ledger/ledger.h"
 #include "modules/merchants/merchants.h"
+#include "modules/placement/batches.h"
 #include "modules/registry/people.h"
 #include "names.h"
 
@@ -50,6 +51,7 @@ static const char SQL_PERSON_INSERT[] =
 #define SALT_ORGS 0x6f7267730000000dULL
 #define SALT_PEOPLE 0x70656f706c650001ULL
 #define SALT_USERS 0x7573657273000002ULL
+#define SALT_PLACEMENT 0x706c616365000003ULL
 
 #define CITY_CODE "130900"
 #define XINHUA_CODE "130902"
@@ -1029,14 +1031,15 @@ static sy_status load_families(struct demo_ctx *c, int64_t first_id, int budget,
 	return st;
 }
 
-/* The people drawn one by one, then the families that link some of them. */
-static sy_status load_people(struct demo_ctx *c, int count, sy_err *err)
+/* The people drawn one by one, then the families that link some of them; `others` of count are
+ * made elsewhere (the placement veterans). */
+static sy_status load_people(struct demo_ctx *c, int count, int others, sy_err *err)
 {
 	struct person p;
 	int64_t first_id = 0;
 	int budget = family_budget(count);
 	sy_status st;
-	for (int i = 0; i < count - budget; i++) {
+	for (int i = 0; i < count - budget - others; i++) {
 		int64_t id;
 		if ((st = make_person(c, i, &p, err)) || (st = insert_person(c, &p, &id, err)) ||
 		    (st = add_history(c, id, &p, err)))
@@ -1191,6 +1194,91 @@ static sy_status load_cases(struct demo_ctx *c, sy_err *err)
 	return cases_demo(c->d, &c->actor, &made, err);
 }
 
+/* ---- 阳光安置 ---------------------------------------------------------------- */
+
+/*
+ * Veterans of 新华区 discharged in September 2022 with exit mode 安排工作, for
+ * the demo's placement batch: by index, sergeants of 12–16 years, conscripts
+ * with a peacetime 二等功, combat-disabled (grades 5–8), wartime 三等功,
+ * 上士 with a peacetime 一等功, and a few who are not eligible (so the batch
+ * page shows the reasons). Every enlistment falls on the 15th, some whole
+ * months before the discharge on 2022-09-15, never exactly six past a whole
+ * year: the 2018 table's years.exact_6_months is unset.
+ */
+#define PLACEMENT_VETERANS 30
+#define PLACEMENT_DISCHARGE "2022-09-15"
+
+static sy_status placement_veteran(struct demo_ctx *c, struct demo_rng *r, int i, sy_err *err)
+{
+	static const int months[] = {0, 2, 3, 5, 8, 9, 11};
+	int kind = i % 10, years, by = 1978 + (int)demo_rng_below(r, 20), grade = 0;
+	const char *rank = "上等兵", *cause = NULL;
+	struct award_input aw[2];
+	int naw = 0;
+	switch (kind) {
+	case 0: case 1: case 2: years = 12 + i % 5; rank = i % 2 ? "上士" : "四级军士长"; break;
+	case 3: case 4: case 5:
+		years = 2 + i % 4; rank = "下士";
+		aw[naw++] = (struct award_input){"merit_2", false, NULL};
+		if (i % 3 == 0)
+			aw[naw++] = (struct award_input){"jiajiang", false, NULL};
+		break;
+	case 6: years = 3 + i % 3; grade = 5 + i % 4; cause = "combat"; break;
+	case 7: years = 5 + i % 3; rank = "中士"; aw[naw++] = (struct award_input){"merit_3", true, NULL}; break;
+	case 8: years = 8 + i % 3; rank = "上士"; aw[naw++] = (struct award_input){"merit_1", false, NULL}; break;
+	default: years = 2; aw[naw++] = (struct award_input){"jiajiang", false, NULL}; break;
+	}
+	if (by + 18 > 2022 - years)
+		by = 2022 - years - 18 - (int)demo_rng_below(r, 3);
+	struct person p = {0};
+	char enlist[32];
+	int m = 9 - months[i % 7], y = 2022 - years;
+	if (m < 1) {
+		m += 12;
+		y--;
+	}
+	snprintf(enlist, sizeof enlist, "%04d-%02d-15", y, m);
+	/* A man of 新华区 as make_person draws people, from this stream. */
+	p.home = county_by_code(c, XINHUA_CODE);
+	p.sex[0] = 'M';
+	p.status = "normal";
+	sy_status st = make_id_number(c, r, &p, by, err);
+	if (st)
+		return st;
+	demo_name(r, 'M', by, p.name);
+	p.has_phone = true;
+	make_phone(r, p.phone);
+	make_address(r, p.home->name, p.home->spec, p.address);
+	p.lat = jitter(r, p.home->lat, 0.06);
+	p.lon = jitter(r, p.home->lon, 0.06);
+	struct service_input si = {.branch = "army", .enlist_date = enlist, .discharge_date = PLACEMENT_DISCHARGE,
+				   .rank = rank, .exit_mode = "placed", .awards = aw, .nawards = naw,
+				   .disability_grade = grade, .disability_cause = cause};
+	struct category_input vet = {.category = "veteran", .start_date = PLACEMENT_DISCHARGE};
+	int64_t id, sid, cid;
+	if ((st = insert_person(c, &p, &id, err)) || (st = registry_service_add(c->d, &c->actor, id, &si, &sid, err)))
+		return st;
+	return registry_category_add(c->d, &c->actor, id, &vet, &cid, err);
+}
+
+/* The veterans are part of the people asked for, taken when there are enough (a small set has none). */
+static int placement_budget(int count)
+{
+	return count >= 100 ? PLACEMENT_VETERANS : 0;
+}
+
+static sy_status load_placement(struct demo_ctx *c, uint32_t seed, int n, sy_err *err)
+{
+	struct demo_rng r;
+	sy_status st = SY_OK;
+	if (!n)
+		return SY_OK;
+	demo_rng_seed(&r, seed ^ SALT_PLACEMENT);
+	for (int i = 0; !st && i < n; i++)
+		st = placement_veteran(c, &r, i, err);
+	return st ? st : placement_demo(c->d, &c->actor, 2022, XINHUA_CODE, "2022-09-01", "2022-09-30", err);
+}
+
 /* ---- entry point ------------------------------------------------------------ */
 
 sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary *out,
@@ -1228,8 +1316,10 @@ sy_status demo_load(db *d, uint32_t seed, int people_count, struct demo_summary 
 		goto out;
 	began = true;
 	if ((st = check_not_loaded(c, err)) || (st = load_regions(c, err)) ||
-	    (st = load_orgs(c, err)) || (st = load_people(c, people_count, err)) ||
-	    (st = load_cards(c, err)) || (st = load_network(c, err)) || (st = load_cases(c, err)) ||
+	    (st = load_orgs(c, err)) ||
+	    (st = load_people(c, people_count, placement_budget(people_count), err)) ||
+	    (st = load_placement(c, seed, placement_budget(people_count), err)) || (st = load_cards(c, err)) ||
+	    (st = load_network(c, err)) || (st = load_cases(c, err)) ||
 	    (st = load_users(c, err)) || (st = audit_load(c, seed, err)))
 		goto out;
 	if ((st = db_commit(d, err)))

@@ -158,28 +158,39 @@ static sy_status step_error(int k, const char *cand, sy_err *err)
 		       "step %d (candidate %s): %s", k + 1, cand, k + 1, cand, inner.msg_zh, inner.msg_en);
 }
 
-static sy_status replay_live(struct pl_batch *b, sy_err *err)
+sy_status pl_batch_session(struct pl_batch *b, struct pl_session *s, sy_err *err)
 {
-	struct pl_session s;
-	sy_status st = pl_session_init(&s, b->cand, b->n, &b->rk, b->posts, b->nposts, b->absence, b->res, err);
+	sy_status st = pl_session_init(s, b->cand, b->n, &b->rk, b->posts, b->nposts, b->absence, b->res, err);
+	if (st)
+		return st;
 	for (int k = 0; !st && k < b->nchoices; k++) {
 		const char *who = b->cand[b->choice_cand[k]].id;
-		int cur = pl_session_current(&s);
+		int cur = pl_session_current(s);
 		if (cur != b->choice_cand[k]) {
 			st = sy_fail(err, SY_EINVAL, "live_step_out_of_turn", "live_steps",
 				     "第 %d 步记录的是考生 %s，但轮到的是 %s", "step %d records candidate %s but it was %s's turn",
 				     k + 1, who, cur >= 0 ? b->cand[cur].id : "(nobody: the session was over)");
 			break;
 		}
-		if ((st = pl_session_step(&s, &b->choice[k], err)))
+		if ((st = pl_session_step(s, &b->choice[k], err)))
 			st = step_error(k, who, err);
 	}
-	pl_session_free(&s);
+	if (st)
+		pl_session_free(s);
+	return st;
+}
+
+static sy_status replay_live(struct pl_batch *b, sy_err *err)
+{
+	struct pl_session s;
+	sy_status st = pl_batch_session(b, &s, err);
+	if (!st)
+		pl_session_free(&s);
 	return st;
 }
 
 /* Score and rank (the published score list); allocation comes after. */
-static sy_status batch_score(struct pl_batch *b, sy_err *err)
+sy_status pl_batch_score(struct pl_batch *b, sy_err *err)
 {
 	sy_status st;
 	free(b->scores);
@@ -211,7 +222,7 @@ static sy_status batch_allocate(struct pl_batch *b, sy_err *err)
 
 sy_status pl_batch_run(struct pl_batch *b, sy_err *err)
 {
-	sy_status st = batch_score(b, err);
+	sy_status st = pl_batch_score(b, err);
 	return st ? st : batch_allocate(b, err);
 }
 
@@ -253,9 +264,8 @@ static json_t *counts_json(const uint16_t *v, const char *const *names, int n)
 	return o;
 }
 
-static json_t *candidate_json(const struct pl_batch *b, int i)
+json_t *pl_candidate_json(const struct pl_candidate *c)
 {
-	const struct pl_candidate *c = &b->cand[i];
 	char birth[16], enl[16], dis[16];
 	ymd_text(c->birth, birth);
 	ymd_text(c->enlisted, enl);
@@ -280,6 +290,12 @@ static json_t *candidate_json(const struct pl_batch *b, int i)
 			      "awards", awards, "commendations", counts_json(com, COM_NAMES, 2), "hardship_years",
 			      (int)c->hardship_years, "special_post_years", (int)c->special_post_years, "deductions",
 			      counts_json(c->deductions, DED_NAMES, PL_DED_COUNT));
+	return j;
+}
+
+static json_t *candidate_json(const struct pl_batch *b, int i)
+{
+	json_t *j = pl_candidate_json(&b->cand[i]);
 	if (j && b->mode == PL_MODE_PREFERENCES && b->pref_off) {
 		json_t *pr = json_array();
 		for (int32_t k = b->pref_off[i]; pr && k < b->pref_off[i + 1]; k++)
@@ -289,7 +305,7 @@ static json_t *candidate_json(const struct pl_batch *b, int i)
 	return j;
 }
 
-static json_t *score_json(const struct pl_batch *b, int rankpos)
+json_t *pl_score_json(const struct pl_batch *b, int rankpos)
 {
 	int32_t k = b->rk.order[rankpos];
 	const struct pl_score *s = &b->scores[k];
@@ -361,7 +377,7 @@ json_t *pl_export_json(const struct pl_batch *b)
 							     "places", (int)b->posts[p].places, "min_education",
 							     pl_education_name(b->posts[p].min_education))) == 0;
 	for (int i = 0; ok && b->scores && i < b->rk.n; i++)
-		ok = json_array_append_new(scores, score_json(b, i)) == 0 &&
+		ok = json_array_append_new(scores, pl_score_json(b, i)) == 0 &&
 		     json_array_append_new(results, result_json(b, i)) == 0;
 	for (int k = 0; ok && k < b->chain.n; k++)
 		ok = json_array_append_new(chain, json_string(pl_tiebreak_name(b->chain.rule[k]))) == 0;
@@ -582,6 +598,13 @@ static bool read_candidate(struct reader *rd, const json_t *j, struct pl_candida
 		}
 	}
 	return true;
+}
+
+sy_status pl_candidate_parse(const json_t *j, struct pl_candidate *c, sy_err *err)
+{
+	struct reader rd = {.err = err};
+	snprintf(rd.where, sizeof rd.where, "candidate");
+	return read_candidate(&rd, j, c) ? SY_OK : err ? err->status : SY_EINVAL;
 }
 
 static bool read_post(struct reader *rd, const json_t *j, struct pl_post *p)
@@ -906,7 +929,7 @@ sy_status pl_verify(const json_t *j, bool *same, char *diff, size_t cap, struct 
 		goto out;
 	/* Scores first: a changed score input changes the order of turns, so the recorded live
 	 * steps would no longer fit; the score is the difference to name. */
-	if (batch_score(&b, &run_err)) {
+	if (pl_batch_score(&b, &run_err)) {
 		/* Recomputing failed (an unset value, a duplicate id): that is the difference. */
 		snprintf(diff, cap, "recomputing the scores failed: %s", run_err.msg_en);
 		goto out;

@@ -475,6 +475,17 @@ struct pl_batch {
 void pl_batch_free(struct pl_batch *b);
 /* Score, rank, allocate (or replay the live steps) and digest. */
 sy_status pl_batch_run(struct pl_batch *b, sy_err *err);
+/* Only score and rank (the score list a 公示 publishes); b->res is zeroed. */
+sy_status pl_batch_score(struct pl_batch *b, sy_err *err);
+/* After pl_batch_score: a live session with b's recorded steps replayed, left open so the
+ * caller can show whose turn it is and record the next step (free with pl_session_free).
+ * The same replay pl_batch_run and pl_verify use. */
+sy_status pl_batch_session(struct pl_batch *b, struct pl_session *s, sy_err *err);
+/* One candidate's inputs in the export's form, and back (SY_EINVAL naming the field). */
+json_t *pl_candidate_json(const struct pl_candidate *c);
+sy_status pl_candidate_parse(const json_t *j, struct pl_candidate *c, sy_err *err);
+/* The export's score entry of rank position i (rank, id, status, total, tie_rule, lines). */
+json_t *pl_score_json(const struct pl_batch *b, int rankpos);
 
 /*
  * The export (format "shuangyong-placement-export/1"): the batch's inputs

@@ -61,6 +61,7 @@ export function render(ctx) {
         h('img', { src: '/favicon.svg', alt: '', width: '56', height: '56' }),
         h('p', { class: 'login-app' }, t('app.title')),
         h('p', { class: 'login-sub' }, t('app.subtitle'))),
-      form)));
+      form,
+      h('p', { class: 'login-public' }, h('a', { href: '#/public/placement', id: 'login-placement-public' }, t('login.placement_public'))))));
   (username.value ? password : username).focus();
 }
