@@ -57,11 +57,11 @@ if (BACKEND === 'sqlite') {
   // Four writers send `write` until the server is killed; after a restart every acknowledged
   // write is there, the file passes its integrity check, every row has its audit row (nothing
   // half-written: `orphans` counts rows without one) and the audit chain verifies.
-  async function killDuringStream(name, { setup, write, stored, orphans }) {
+  async function killDuringStream(name, { setup, write, stored, orphans, people = 50 }) {
     const file = path.join(WORK, `kill-${name}.db`);
     const url = `sqlite:${file}`;
     execFileSync(BIN, ['init', '--db', url]);
-    execFileSync(BIN, ['demo', '--db', url, '--people', '50']);
+    execFileSync(BIN, ['demo', '--db', url, '--people', String(people)]);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' }; // it dies by SIGKILL
@@ -132,6 +132,33 @@ if (BACKEND === 'sqlite') {
     // The demo's year of services is loaded without audit rows; these are the test's own.
     orphans: (ctx) => `SELECT COUNT(*) FROM ledger l WHERE l.offer_id = ${ctx.offer} AND NOT EXISTS (SELECT 1 FROM audit_log a` +
       " WHERE a.action = 'service.record' AND a.object_id = CAST(l.id AS TEXT))",
+  }));
+
+  test('SIGKILL during a live placement session loses no recorded choice', () => killDuringStream('placement', {
+    people: 150, // from 100 people on, the demo has a published batch in 新华区
+    setup: async (base, file) => {
+      const s = await loginAt(base);
+      const id = q(file, "SELECT id FROM placement_batches WHERE status = 'published' AND mode = 'live' ORDER BY id LIMIT 1");
+      assert.ok(id, 'the demo has a published live batch');
+      const started = await post(base, s, `/api/v1/placement/batches/${id}/session/start`, {});
+      assert.ok([200, 201].includes(started.status), await started.text());
+      return { s, id };
+    },
+    // Whoever's turn it is declines; four officers at once, so most get 409 for a turn just taken.
+    write: async (base, ctx) => {
+      const res = await post(base, ctx.s, `/api/v1/placement/batches/${ctx.id}/session/steps`, { choice: 'none' });
+      if (res.status === 409) {
+        const code = (await res.json()).error.code;
+        assert.ok(['step_taken', 'not_their_turn', 'session_over'].includes(code), code);
+        if (code === 'session_over') await new Promise((r) => setTimeout(r, 50));
+        return null;
+      }
+      assert.ok([200, 201].includes(res.status), `a step: ${res.status}`);
+      return (await res.json()).confirmation.seq;
+    },
+    stored: 'SELECT seq FROM placement_steps',
+    orphans: (ctx) => `SELECT COUNT(*) FROM placement_steps p WHERE p.batch_id = ${ctx.id} AND (SELECT COUNT(*) FROM audit_log a` +
+      ` WHERE a.action = 'placement.step') < (SELECT COUNT(*) FROM placement_steps WHERE batch_id = ${ctx.id})`,
   }));
 }
 

@@ -577,10 +577,15 @@ sy_status batch_step(db *d, const struct principal *actor, int64_t id, const cha
 		goto out;
 	time_now_iso(now);
 	int seq = L.nsteps + 1;
-	if ((st = db_execp(d, SQL_STEP_INSERT,
-			   DB_ARGS(DB_I(id), DB_I(seq), DB_I(L.cand_ids[cur]), DB_T(choice),
-				   ch.kind == PL_CHOOSE_POST ? DB_I(L.post_ids[ch.post]) : DB_NULL, DB_T(actor->name), DB_T(now)),
-			   NULL, err)) ||
+	st = db_execp(d, SQL_STEP_INSERT,
+		      DB_ARGS(DB_I(id), DB_I(seq), DB_I(L.cand_ids[cur]), DB_T(choice),
+			      ch.kind == PL_CHOOSE_POST ? DB_I(L.post_ids[ch.post]) : DB_NULL, DB_T(actor->name), DB_T(now)),
+		      NULL, err);
+	/* Two officers recorded this turn at once: the unique (batch, seq) let one in. */
+	if (st == SY_ECONFLICT && strcmp(err->code, "duplicate") == 0)
+		st = sy_fail(err, SY_ECONFLICT, "step_taken", NULL, "第 %d 步刚刚已由他人记录，请刷新后再操作",
+			     "step %d was just recorded by someone else: reload and try again", seq, seq);
+	if (st ||
 	    (st = pl_audit(d, actor, &L.row, "placement.step",
 			   json_pack("{s:i, s:s, s:s, s:s?}", "seq", seq, "candidate", L.b.cand[cur].id, "choice", choice,
 				     "post", ch.kind == PL_CHOOSE_POST ? L.b.posts[ch.post].id : NULL),
