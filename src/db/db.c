@@ -4,6 +4,7 @@
  */
 #include "db_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,39 +271,93 @@ static void append_with_table(strbuf *sb, const char *tmpl, const char *table, s
 	sb_puts(sb, p);
 }
 
+/* A plain lower-case SQL identifier of n bytes, safe to splice into DDL unquoted. */
+static bool plain_identifier(const char *s, size_t n)
+{
+	if (n == 0 || n >= 64 || !(islower((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * The token @SET_CHECK:<table>.<column>:<expression>@ whose body (after the
+ * colon) runs from body to end: the backend's statements go to sb.
+ */
+static sy_status expand_set_check(const db *d, const char *body, const char *end, strbuf *sb, sy_err *err)
+{
+	const char *dot = memchr(body, '.', (size_t)(end - body));
+	const char *colon = dot ? memchr(dot, ':', (size_t)(end - dot)) : NULL;
+	if (!colon || !plain_identifier(body, (size_t)(dot - body)) ||
+	    !plain_identifier(dot + 1, (size_t)(colon - dot - 1)) || colon + 1 == end)
+		return sy_failf(err, SY_EINTERNAL, "database_error", NULL, "迁移脚本有误",
+				"malformed @SET_CHECK:<table>.<column>:<expression>@ in a migration");
+	char table[64], column[64];
+	snprintf(table, sizeof table, "%.*s", (int)(dot - body), body);
+	snprintf(column, sizeof column, "%.*s", (int)(colon - dot - 1), dot + 1);
+	char *expr = strndup(colon + 1, (size_t)(end - colon - 1));
+	if (!expr)
+		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	sy_status st = d->ops->set_check_ddl(d->impl, table, column, expr, sb, err);
+	free(expr);
+	return st;
+}
+
 /*
  * Replace the portable DDL tokens with this backend's spelling: @ID@ (an
- * auto-assigned primary key) and @APPEND_ONLY:<table>@ (triggers refusing
- * changes to the table's rows).
+ * auto-assigned primary key), @APPEND_ONLY:<table>@ (triggers refusing
+ * changes to the table's rows) and @SET_CHECK:<table>.<column>:<expr>@ (a
+ * column's CHECK constraint replaced). Runs inside the migration's
+ * transaction: the last one reads the schema it changes.
  */
-static char *dialect_ddl(const db *d, const char *sql)
+static sy_status dialect_ddl(db *d, const char *sql, char **out, sy_err *err)
 {
-	static const char id_token[] = "@ID@", ao_token[] = "@APPEND_ONLY:";
+	static const char *const tokens[] = {"@ID@", "@APPEND_ONLY:", "@SET_CHECK:"};
+	sy_status st = SY_OK;
 	strbuf sb;
 	sb_init(&sb);
 	const char *p = sql;
 	for (;;) {
-		const char *id = strstr(p, id_token), *ao = strstr(p, ao_token);
-		const char *hit = id && (!ao || id < ao) ? id : ao;
+		const char *hit = NULL;
+		int which = -1;
+		for (int i = 0; i < 3; i++) {
+			const char *h = strstr(p, tokens[i]);
+			if (h && (!hit || h < hit)) {
+				hit = h;
+				which = i;
+			}
+		}
 		if (!hit)
 			break;
 		sb_append(&sb, p, (size_t)(hit - p));
-		if (hit == id) {
+		const char *body = hit + strlen(tokens[which]), *end = which ? strchr(body, '@') : body;
+		if (which == 0) {
 			sb_puts(&sb, d->ops->id_column);
-			p = hit + sizeof id_token - 1;
+			p = body;
 			continue;
 		}
-		const char *table = hit + sizeof ao_token - 1, *end = strchr(table, '@');
 		if (!end) { /* not a token after all: keep the text, and the error it will give */
 			sb_puts(&sb, hit);
 			p = hit + strlen(hit);
 			break;
 		}
-		append_with_table(&sb, d->ops->append_only_ddl, table, (size_t)(end - table));
+		if (which == 1)
+			append_with_table(&sb, d->ops->append_only_ddl, body, (size_t)(end - body));
+		else if ((st = expand_set_check(d, body, end, &sb, err)))
+			break;
 		p = end + 1;
 	}
 	sb_puts(&sb, p);
-	return sb_steal(&sb);
+	*out = sb_steal(&sb);
+	if (st == SY_OK && !*out)
+		st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+	if (st) {
+		free(*out);
+		*out = NULL;
+	}
+	return st;
 }
 
 static const char SQL_MIGRATIONS_TABLE[] =
@@ -332,12 +387,10 @@ int db_schema_version(db *d)
 static sy_status apply_migration(db *d, const struct db_migration *m, bool *done, sy_err *err)
 {
 	char now[TIME_ISO_LEN];
+	char *sql = NULL;
 	sy_status st;
 	int64_t one;
 	*done = false;
-	char *sql = dialect_ddl(d, m->sql);
-	if (!sql)
-		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 	if ((st = db_begin(d, err)))
 		goto out;
 	st = db_query_int(d, SQL_MIGRATION_APPLIED, DB_ARGS(DB_I(m->version)), &one, err);
@@ -347,7 +400,7 @@ static sy_status apply_migration(db *d, const struct db_migration *m, bool *done
 	}
 	if (st != SY_ENOTFOUND)
 		goto out;
-	if ((st = db_exec(d, sql, err)))
+	if ((st = dialect_ddl(d, m->sql, &sql, err)) || (st = db_exec(d, sql, err)))
 		goto out;
 	time_now_iso(now);
 	if ((st = db_execp(d, SQL_MIGRATION_RECORD,

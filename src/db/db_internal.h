@@ -6,6 +6,7 @@
 #define SY_DB_INTERNAL_H
 
 #include "db.h"
+#include "../lib/strbuf.h"
 
 struct db_rows_ops {
 	bool (*next)(db_rows *r);
@@ -52,6 +53,16 @@ struct db_ops {
 	 * table's rows fail, whoever runs it.
 	 */
 	const char *append_only_ddl;
+	/*
+	 * Append to out what the portable DDL token
+	 * @SET_CHECK:<table>.<column>:<expression>@ becomes: statements that make
+	 * the CHECK constraint of the column `CHECK (<expression>)`, keeping the
+	 * table's rows, indexes and triggers and every foreign key pointing at it.
+	 * Called inside the migration's transaction; table and column are plain
+	 * lower-case identifiers (db.c checks).
+	 */
+	sy_status (*set_check_ddl)(void *impl, const char *table, const char *column, const char *expr,
+				   strbuf *out, sy_err *err);
 	/*
 	 * The secondary indexes of table $1 that a bulk load may drop and build
 	 * again: (name, the statement that creates it), those behind a primary

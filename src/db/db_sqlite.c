@@ -6,11 +6,13 @@
  */
 #include "db_internal.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define STMT_CACHE_SIZE 512 /* power of two; more distinct statements just miss */
 
@@ -377,6 +379,161 @@ out:
 	return s;
 }
 
+/* ---- a column's CHECK replaced (the table rebuilt) ------------------------ */
+
+static bool sq_ident_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* The index just past the quoted run that starts at s[i] ('…', "…", `…` or […]). */
+static size_t sq_skip_quoted(const char *s, size_t i)
+{
+	char close = s[i] == '[' ? ']' : s[i];
+	for (i++; s[i]; i++) {
+		if (s[i] != close)
+			continue;
+		if (close != ']' && s[i + 1] == close) { /* a doubled quote inside */
+			i++;
+			continue;
+		}
+		return i + 1;
+	}
+	return i;
+}
+
+/* Does the column definition starting at s[i] (blanks skipped) define column? */
+static bool sq_defines_column(const char *s, size_t i, const char *column)
+{
+	size_t n = strlen(column);
+	while (isspace((unsigned char)s[i]))
+		i++;
+	if (s[i] == '"' && strncmp(s + i + 1, column, n) == 0 && s[i + 1 + n] == '"')
+		return true;
+	return strncasecmp(s + i, column, n) == 0 && !sq_ident_char(s[i + n]);
+}
+
+/*
+ * In a stored CREATE TABLE statement, the parenthesised expression of the
+ * column's CHECK: sql[*open] is its '(' and sql[*close] the matching ')'.
+ * Quoted text and nested parentheses are skipped; false when the column has
+ * no CHECK.
+ */
+static bool sq_find_column_check(const char *sql, const char *column, size_t *open, size_t *close)
+{
+	int depth = 0;
+	bool in_column = false;
+	for (size_t i = 0; sql[i];) {
+		char ch = sql[i];
+		if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+			i = sq_skip_quoted(sql, i);
+			continue;
+		}
+		if (ch == '(' || ch == ')' || ch == ',') {
+			depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+			/* a definition starts after the table's '(' and after each ',' at its level */
+			if (depth == 1 && ch != ')')
+				in_column = sq_defines_column(sql, i + 1, column);
+			i++;
+			continue;
+		}
+		if (in_column && depth == 1 && strncasecmp(sql + i, "CHECK", 5) == 0 && !sq_ident_char(sql[i + 5]) &&
+		    (i == 0 || !sq_ident_char(sql[i - 1]))) {
+			size_t j = i + 5;
+			while (isspace((unsigned char)sql[j]))
+				j++;
+			if (sql[j] != '(')
+				return false;
+			*open = j;
+			for (int d = 0; sql[j];) {
+				if (sql[j] == '\'' || sql[j] == '"' || sql[j] == '`' || sql[j] == '[') {
+					j = sq_skip_quoted(sql, j);
+					continue;
+				}
+				d += sql[j] == '(' ? 1 : sql[j] == ')' ? -1 : 0;
+				if (d == 0) {
+					*close = j;
+					return true;
+				}
+				j++;
+			}
+			return false;
+		}
+		i += sq_ident_char(ch) ? strspn(sql + i, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+				       : 1;
+	}
+	return false;
+}
+
+/* The text of one column of one row of sql (one text parameter), copied into out; false when none. */
+static bool sq_query_texts(struct sq *c, const char *sql, const char *param, strbuf *out, const char *sep)
+{
+	sqlite3_stmt *st = NULL;
+	bool any = false;
+	if (sqlite3_prepare_v2(c->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (!t)
+			continue;
+		sb_puts(out, t);
+		sb_puts(out, sep);
+		any = true;
+	}
+	sqlite3_finalize(st);
+	return any;
+}
+
+/*
+ * SQLite cannot alter a CHECK: the table is rebuilt from its stored
+ * definition with the one expression replaced. The rows wait in a temporary
+ * copy; DROP TABLE would break the foreign keys pointing at the table (its
+ * implicit DELETE), so they are deferred to COMMIT, by which time the rows
+ * are back under the same ids in the new table of the same name (the
+ * re-insert settles the deferred count). Indexes and triggers are created
+ * again from their stored text; the AUTOINCREMENT counter is kept.
+ */
+static sy_status sq_set_check_ddl(void *impl, const char *table, const char *column, const char *expr,
+				  strbuf *out, sy_err *err)
+{
+	struct sq *c = impl;
+	strbuf create, others, seq;
+	size_t open, close;
+	sy_status st = SY_OK;
+	sb_init(&create);
+	sb_init(&others);
+	sb_init(&seq);
+	if (!sq_query_texts(c, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", table, &create, "") ||
+	    !sq_find_column_check(sb_str(&create), column, &open, &close)) {
+		st = sy_fail(err, SY_EINTERNAL, "database_error", NULL, "迁移脚本有误：%s 没有 CHECK 约束",
+			     "migration: %s has no CHECK constraint to replace", column);
+		goto out;
+	}
+	sq_query_texts(c, "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?1"
+			  " AND sql IS NOT NULL ORDER BY type, name", table, &others, ";\n");
+	sq_query_texts(c, "SELECT CAST(seq AS TEXT) FROM sqlite_sequence WHERE name = ?1", table, &seq, "");
+	const char *def = sb_str(&create);
+	sb_printf(out, "PRAGMA defer_foreign_keys = ON;\n"
+		       "CREATE TEMP TABLE sy_rebuild_%s AS SELECT * FROM %s;\n"
+		       "DROP TABLE %s;\n", table, table, table);
+	sb_append(out, def, open);
+	sb_printf(out, "(%s)%s;\n", expr, def + close + 1);
+	sb_printf(out, "INSERT INTO %s SELECT * FROM temp.sy_rebuild_%s;\nDROP TABLE temp.sy_rebuild_%s;\n", table,
+		  table, table);
+	sb_puts(out, sb_str(&others));
+	if (seq.len) /* seq is digits from SQLite itself */
+		sb_printf(out, "DELETE FROM sqlite_sequence WHERE name = '%s';\n"
+			       "INSERT INTO sqlite_sequence (name, seq) VALUES ('%s', %s)", table, table, sb_str(&seq));
+	if (out->oom || create.oom || others.oom || seq.oom)
+		st = sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
+out:
+	sb_free(&create);
+	sb_free(&others);
+	sb_free(&seq);
+	return st;
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -387,6 +544,7 @@ const struct db_ops db_sqlite_ops = {
 	.ping = sq_ping,
 	.backup = sq_backup,
 	.bulk_mode = sq_bulk_mode,
+	.set_check_ddl = sq_set_check_ddl,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
 	.append_only_ddl =

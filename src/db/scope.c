@@ -5,11 +5,12 @@
 
 static const char *const role_names[ROLE_COUNT] = {
 	"admin", "officer", "auditor", "merchant", "clinic", "unit", "employer", "station", "person",
+	"department",
 };
 
 /* The organisation type each org-scoped role belongs to (registry's org types). */
 static const char *const role_org_types[ROLE_COUNT] = {
-	NULL, NULL, NULL, "merchant", "hospital", "unit", "employer", "supply_station", NULL,
+	NULL, NULL, NULL, "merchant", "hospital", "unit", "employer", "supply_station", NULL, "department",
 };
 
 static int role_index(enum role r)

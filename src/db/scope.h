@@ -2,8 +2,8 @@
  * scope.h - who is asking (a principal) and what they may see.
  *
  * Every query made for an officer or auditor is limited to their region and
- * the regions below it; for merchant, clinic, unit, employer and station to
- * their organisation; for a person to themselves. Domain code takes a
+ * the regions below it; for merchant, clinic, unit, employer, station and
+ * department to their organisation; for a person to themselves. Domain code takes a
  * principal and uses these helpers rather than testing roles itself.
  */
 #ifndef SY_SCOPE_H
@@ -25,12 +25,14 @@ enum role {
 	ROLE_EMPLOYER = 1 << 6,
 	ROLE_STATION = 1 << 7,
 	ROLE_PERSON = 1 << 8,
+	/* A government department (公安局, 教育局 …) acting on the case steps it handles. */
+	ROLE_DEPARTMENT = 1 << 9,
 };
-#define ROLES_ALL 0x1ffu
+#define ROLES_ALL 0x3ffu
 #define ROLES_STAFF (ROLE_ADMIN | ROLE_OFFICER | ROLE_AUDITOR)
 /* Roles whose scope is one organisation. */
-#define ROLES_ORG (ROLE_MERCHANT | ROLE_CLINIC | ROLE_UNIT | ROLE_EMPLOYER | ROLE_STATION)
-#define ROLE_COUNT 9
+#define ROLES_ORG (ROLE_MERCHANT | ROLE_CLINIC | ROLE_UNIT | ROLE_EMPLOYER | ROLE_STATION | ROLE_DEPARTMENT)
+#define ROLE_COUNT 10
 
 #define REGION_CODE_MAX 16
 

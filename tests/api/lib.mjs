@@ -16,6 +16,7 @@ export const DEMO = {
   unit: ['unit', 'unit-demo-2026'],
   employer: ['employer', 'employer-demo-2026'],
   station: ['station', 'station-demo-2026'],
+  department: ['department', 'department-demo-2026'],
   person: ['person', 'person-demo-2026'],
 };
 export const ROLES = Object.keys(DEMO);

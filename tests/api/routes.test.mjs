@@ -118,9 +118,11 @@ async function pathFor(route, role) {
   if (path.startsWith('/api/v1/dual-lists/')) return path.replace('{year}', '2026');
   if (path.startsWith('/api/v1/cases/') && path.includes('{')) {
     // a fresh case of the demo person (新华区: every reader reaches it), so each call finds its step pending;
-    // for the unit, a 拥政爱民 item it answers for, assigned to it (its action: start)
+    // for the unit, a 拥政爱民 item it answers for, assigned to it (its action: start); for the
+    // department, a case whose first step (报到) it handles
+    const departments = role === 'department' ? { report: sessions.department.user.org_id } : undefined;
     const c = role === 'unit' ? await unitItem() : await call('POST', '/api/v1/cases', {
-      session: sessions.admin, body: { type: 'one_window', person_id: sessions.person.user.person_id },
+      session: sessions.admin, body: { type: 'one_window', person_id: sessions.person.user.person_id, departments },
     });
     assert.equal(c.status, 201, c.text);
     if (path.includes('{aid}')) {

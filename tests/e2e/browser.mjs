@@ -14,6 +14,7 @@ export const ADMIN = { user: process.env.SY_ADMIN_USER || 'admin', pass: process
 export const OFFICER = { user: process.env.SY_OFFICER_USER || 'officer.xinhua', pass: process.env.SY_OFFICER_PASS || 'officer-demo-2026' };
 export const AUDITOR = { user: process.env.SY_AUDITOR_USER || 'auditor.xinhua', pass: process.env.SY_AUDITOR_PASS || 'auditor-demo-2026' };
 export const MERCHANT = { user: process.env.SY_MERCHANT_USER || 'merchant', pass: process.env.SY_MERCHANT_PASS || 'merchant-demo-2026' };
+export const DEPARTMENT = { user: process.env.SY_DEPARTMENT_USER || 'department', pass: process.env.SY_DEPARTMENT_PASS || 'department-demo-2026' };
 export const PERSON = { user: process.env.SY_PERSON_USER || 'person', pass: process.env.SY_PERSON_PASS || 'person-demo-2026' };
 export const OUT = fileURLToPath(new URL('./out/', import.meta.url));
 export const TIMEOUT = { timeout: 90_000 };

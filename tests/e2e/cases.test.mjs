@@ -1,18 +1,30 @@
 // Browser test of the cases pages: an officer files a 一门受理 application for
 // the demo veteran picked from the registry, moves each of the seven steps
 // as the departments would (恢复户口 needs its 落户介绍信 ticked), sees the
-// case close; the veteran's "我的事项" shows the case complete. Also the
-// admin's calendar page and the inbox render. No console errors or CSP
-// violations.
+// case close; the veteran's "我的事项" shows the case complete. The
+// department login (沧州市公安局) finds its inbox, moves the two steps its
+// organisation handles and is offered no other; the officer moves the rest.
+// Also the admin's calendar page and the inbox render. No console errors or
+// CSP violations.
 //
 //   SY_BASE_URL=http://127.0.0.1:8080 node --test tests/e2e/cases.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, ADMIN, OFFICER, PERSON, OUT, TIMEOUT, openPage, login, useBrowser } from './browser.mjs';
+import { BASE, ADMIN, OFFICER, PERSON, DEPARTMENT, OUT, TIMEOUT, openPage, login, useBrowser } from './browser.mjs';
 
 useBrowser();
 
 const STEPS = ['report', 'allowance', 'hukou', 'id_card', 'reserve', 'social_security', 'insurance'];
+
+/** A session over the API: cookie, CSRF token and user. */
+async function apiLogin({ user, pass }) {
+  const res = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user, password: pass }),
+  });
+  assert.equal(res.status, 200);
+  const j = await res.json();
+  return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: j.csrf_token, user: j.user };
+}
 
 /** The demo veteran's person id and name, as the API gives them to the veteran. */
 async function demoVeteran() {
@@ -138,6 +150,73 @@ test('the veteran files a 一门受理 application, the departments move every s
     await w.clean();
   } finally {
     await w.context.close();
+  }
+});
+
+test('the department moves the steps it handles, the officer the rest, and the veteran sees the case complete', TIMEOUT, async () => {
+  const veteran = await demoVeteran();
+  const admin = await apiLogin(ADMIN);
+  const dept = await apiLogin(DEPARTMENT);
+  const mine = ['hukou', 'id_card']; // 恢复户口 and 身份证: the police's
+  const opened = await fetch(`${BASE}/api/v1/cases`, {
+    method: 'POST',
+    headers: { Cookie: admin.cookie, 'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ type: 'one_window', person_id: veteran.id, departments: { hukou: dept.user.org_id, id_card: dept.user.org_id }, note: '窗口受理（部门浏览器测试）' }),
+  });
+  assert.equal(opened.status, 201);
+  const caseId = (await opened.json()).id;
+
+  const d = await openPage();
+  try {
+    await login(d.page, DEPARTMENT);
+    // its own inbox, without the bureau's supervision list
+    await d.page.goto(`${BASE}/#/inbox`);
+    await d.page.locator('#inbox-table').waitFor();
+    assert.equal(await d.page.locator('#supervise-results').count(), 0);
+    assert.ok((await d.page.locator('#inbox-table tbody tr').count()) > 0);
+    await d.page.goto(`${BASE}/#/cases/${caseId}`);
+    await d.page.locator('#case-title').waitFor();
+    assert.equal(await d.page.locator('#case-steps tbody tr').count(), 7);
+    // actions are offered on its own steps only
+    const offered = await d.page.locator('#case-steps button[data-action]').evaluateAll((bs) => [...new Set(bs.map((b) => b.dataset.step))].sort());
+    assert.deepEqual(offered, [...mine].sort());
+    for (const step of mine) {
+      await act(d.page, step, 'accept', 'processing');
+      await act(d.page, step, 'complete', 'done', step === 'hukou');
+    }
+    assert.match(await d.page.locator('#case-progress').textContent(), /2 \/ 7/);
+    assert.match(await d.page.locator('#case-timeline').textContent(), /职能部门/);
+    await d.page.screenshot({ path: `${OUT}case-department.png`, fullPage: true });
+    await d.clean();
+  } finally {
+    await d.context.close();
+  }
+
+  const o = await openPage();
+  try {
+    await login(o.page, OFFICER);
+    await o.page.goto(`${BASE}/#/cases/${caseId}`);
+    await o.page.locator('#case-title').waitFor();
+    for (const step of STEPS.filter((s) => !mine.includes(s))) {
+      await act(o.page, step, 'accept', 'processing');
+      await act(o.page, step, 'complete', 'done');
+    }
+    await o.page.locator('.page-actions [data-state="closed"]').waitFor();
+    await o.clean();
+  } finally {
+    await o.context.close();
+  }
+
+  const v = await openPage();
+  try {
+    await login(v.page, PERSON);
+    await v.page.goto(`${BASE}/#/my-cases`);
+    await v.page.locator(`a.case-link[data-id="${caseId}"]`).click();
+    await v.page.locator('#case-title').waitFor();
+    assert.match(await v.page.locator('#case-progress').textContent(), /7 \/ 7/);
+    await v.clean();
+  } finally {
+    await v.context.close();
   }
 });
 

@@ -9,7 +9,7 @@
 // points at a route that depends on who is signed in (the person's own page).
 // A row with `public: true` opens without signing in too (the 公示, the projector).
 
-export const ROLES = ['admin', 'officer', 'auditor', 'merchant', 'clinic', 'unit', 'employer', 'station', 'person'];
+export const ROLES = ['admin', 'officer', 'auditor', 'merchant', 'clinic', 'unit', 'employer', 'station', 'department', 'person'];
 
 /** Staff of the veterans' bureaus: the roles that work on the people registry. */
 export const STAFF = ['admin', 'officer', 'auditor'];
@@ -25,7 +25,11 @@ export const ORG_TYPE_FOR_ROLE = {
   unit: 'unit',
   employer: 'employer',
   station: 'supply_station',
+  department: 'department',
 };
+
+/** Roles that read cases beyond their own: staff, and a department (the cases with a step it handles). */
+const CASE_READERS = [...STAFF, 'department'];
 
 export const NAV = [
   { route: 'home', label_key: 'nav.home', roles: ROLES, load: () => import('./pages/home.js') },
@@ -46,9 +50,9 @@ export const NAV = [
   { route: 'users', label_key: 'nav.users', roles: ['admin'], load: () => import('./pages/users.js') },
   { route: 'tokens', label_key: 'nav.tokens', roles: ['admin'], load: () => import('./pages/tokens.js') },
   { route: 'audit', label_key: 'nav.audit', roles: ['admin', 'auditor'], load: () => import('./pages/audit.js') },
-  { route: 'cases', label_key: 'nav.cases', roles: STAFF, load: () => import('./pages/cases.js') },
+  { route: 'cases', label_key: 'nav.cases', roles: CASE_READERS, load: () => import('./pages/cases.js') },
   { route: 'my-cases', label_key: 'nav.my_cases', roles: ['person'], load: () => import('./pages/cases.js') },
-  { route: 'inbox', label_key: 'nav.inbox', roles: ['admin', 'officer'], load: () => import('./pages/inbox.js') },
+  { route: 'inbox', label_key: 'nav.inbox', roles: ['admin', 'officer', 'department'], load: () => import('./pages/inbox.js') },
   { route: 'dual-lists', label_key: 'nav.dual_lists', roles: [...STAFF, 'unit'], load: () => import('./pages/duallist.js') },
   { route: 'case-stats', label_key: 'nav.case_stats', roles: STAFF, load: () => import('./pages/stats.js') },
   { route: 'calendar', label_key: 'nav.calendar', roles: ['admin'], load: () => import('./pages/calendar.js') },
@@ -63,7 +67,7 @@ export const NAV = [
     roles: ROLES, public: true, load: () => import('./pages/placement-public.js') },
   { route: 'projector/{id}', pattern: /^projector\/(\d+)$/, params: ['id'], label_key: 'nav.placement_projector',
     roles: ROLES, public: true, load: () => import('./pages/placement-projector.js') },
-  { route: 'cases/{id}', pattern: /^cases\/(\d+)$/, params: ['id'], label_key: 'nav.case', roles: [...STAFF, 'person'],
+  { route: 'cases/{id}', pattern: /^cases\/(\d+)$/, params: ['id'], label_key: 'nav.case', roles: [...CASE_READERS, 'person'],
     load: () => import('./pages/case.js') },
   { route: 'cards/{id}', pattern: /^cards\/(\d+)$/, params: ['id'], label_key: 'nav.card', roles: [...STAFF, 'person'],
     load: () => import('./pages/cards.js') },

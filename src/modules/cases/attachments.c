@@ -24,7 +24,7 @@ static const char SQL_SETTINGS[] =
 	"SELECT max_bytes, types, updated_by, updated_at FROM case_attachment_settings WHERE id = 1";
 static const char SQL_SETTINGS_SET[] =
 	"UPDATE case_attachment_settings SET max_bytes = $1, types = $2, updated_by = $3, updated_at = $4 WHERE id = 1";
-static const char SQL_STEP_OF_CASE[] = "SELECT 1 FROM case_steps WHERE id = $2 AND case_id = $1";
+static const char SQL_STEP_OF_CASE[] = "SELECT org_id FROM case_steps WHERE id = $2 AND case_id = $1";
 static const char SQL_INSERT[] =
 	"INSERT INTO case_attachments (case_id, step_id, material, filename, content_type, size_bytes, sha256,"
 	" uploaded_by, uploaded_role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
@@ -284,14 +284,18 @@ static sy_status check_file(const struct limits *l, const struct attachment_inpu
 	return SY_OK;
 }
 
-static sy_status check_step(db *d, int64_t case_id, int64_t step_id, sy_err *err)
+/* The step must be the case's; a department files only for the steps it handles. */
+static sy_status check_step(db *d, const struct principal *actor, int64_t case_id, int64_t step_id, sy_err *err)
 {
-	int64_t one = 0;
+	int64_t org = 0;
 	if (step_id <= 0)
 		return SY_OK;
-	sy_status st = db_query_int(d, SQL_STEP_OF_CASE, DB_ARGS(DB_I(case_id), DB_I(step_id)), &one, err);
-	if (st == SY_ENOTFOUND || (!st && !one))
+	sy_status st = db_query_int(d, SQL_STEP_OF_CASE, DB_ARGS(DB_I(case_id), DB_I(step_id)), &org, err);
+	if (st == SY_ENOTFOUND)
 		return sy_failf(err, SY_ENOTFOUND, "step_not_found", "step", "该事项没有这个环节", "no such step in this case");
+	if (!st && actor->role == ROLE_DEPARTMENT && org != actor->org_id)
+		return sy_failf(err, SY_EFORBIDDEN, "step_not_yours", "step", "该环节不由本部门办理",
+				"this step is not handled by your department");
 	return st;
 }
 
@@ -308,7 +312,7 @@ sy_status cases_attach(db *d, const struct principal *actor, int64_t case_id, co
 	if ((st = check_upload_input(in, err)) || (st = db_tx_join(d, &own, err)))
 		return st;
 	if ((st = case_in_scope(d, actor, case_id, &c, err)) || (st = check_may_attach(actor, &c, err)) ||
-	    (st = check_step(d, case_id, in->step_id, err)) || (st = load_limits(d, &l, NULL, err)) ||
+	    (st = check_step(d, actor, case_id, in->step_id, err)) || (st = load_limits(d, &l, NULL, err)) ||
 	    (st = check_file(&l, in, &k, err)))
 		goto out;
 	crypto_sha256_hex(in->data, in->len, sha);

@@ -113,6 +113,13 @@ static bool case_visible(const struct principal *a, const struct case_scope *c, 
 	}
 }
 
+/* Staff who act, the applicant and a handling department comment (a case it sees). */
+static bool may_comment(const struct principal *a)
+{
+	return a->role == ROLE_ADMIN || a->role == ROLE_OFFICER || a->role == ROLE_PERSON ||
+	       a->role == ROLE_DEPARTMENT;
+}
+
 bool may_act(const struct principal *a, const char *region, int64_t step_org)
 {
 	if (a->role == ROLE_ADMIN)
@@ -510,8 +517,7 @@ sy_status cases_get(db *d, const struct principal *actor, int64_t id, const char
 	json_object_set_new(o, "steps_done", json_integer((json_int_t)done_n));
 	json_object_set_new(o, "overdue", json_boolean(overdue > 0));
 	json_object_set_new(o, "supervised", json_boolean(overdue > 0 && strcmp(t.overdue_rule, "supervise") == 0));
-	json_object_set_new(o, "may_comment", json_boolean(actor->role == ROLE_ADMIN ||
-		(actor->role == ROLE_OFFICER) || actor->role == ROLE_PERSON));
+	json_object_set_new(o, "may_comment", json_boolean(may_comment(actor)));
 done:
 	ct_free(&t);
 	if (st) {
@@ -725,7 +731,7 @@ sy_status cases_comment(db *d, const struct principal *actor, int64_t case_id, c
 	sy_status st;
 	if ((st = cases_check_text(text, "comment", "留言", "comment", CASE_COMMENT_CHARS, true, err)))
 		return st;
-	if (actor->role == ROLE_AUDITOR || (actor->role & ROLES_ORG))
+	if (!may_comment(actor))
 		return sy_failf(err, SY_EFORBIDDEN, "forbidden", NULL, "您的角色不能在事项中留言",
 				"your role may not comment on cases");
 	if ((st = db_tx_join(d, &own, err)))
@@ -836,13 +842,21 @@ sy_status cases_inbox(db *d, const struct principal *actor, const struct inbox_f
 	char like[REGION_CODE_MAX + 1], role[32];
 	db_rows *r = NULL;
 	*next = 0;
-	if (actor->role != ROLE_ADMIN && actor->role != ROLE_OFFICER)
+	int64_t org = f->org_id;
+	if (actor->role != ROLE_ADMIN && actor->role != ROLE_OFFICER && actor->role != ROLE_DEPARTMENT)
 		return sy_failf(err, SY_EFORBIDDEN, "forbidden", NULL, "您的角色没有待办事项",
 				"your role has no inbox");
 	scope_region_like(actor, like);
+	if (actor->role == ROLE_DEPARTMENT) { /* the steps it handles, wherever the case is */
+		if (f->org_id && f->org_id != actor->org_id)
+			return sy_failf(err, SY_EFORBIDDEN, "forbidden", "org", "只能查看本部门的待办事项",
+					"a department sees only its own inbox");
+		org = actor->org_id > 0 ? actor->org_id : -1;
+		snprintf(like, sizeof like, "%%");
+	}
 	snprintf(role, sizeof role, "%%,%s,%%", role_name(actor->role));
 	sy_status st = db_query(d, SQL_INBOX,
-				DB_ARGS(DB_I(f->cursor), DB_T(like), DB_T(role), DB_I(f->org_id), DB_I(f->overdue_only),
+				DB_ARGS(DB_I(f->cursor), DB_T(like), DB_T(role), DB_I(org), DB_I(f->overdue_only),
 					DB_T(today), DB_I(f->limit + 1)),
 				&r, err);
 	if (st)

@@ -3,8 +3,10 @@
  * /api/v1/calendar. Each handler parses its input, calls cases.c with today's
  * date (in China), and answers with the case's page or the list.
  *
- * The routes that move steps name admin, officer and unit: the 拥政爱民
- * items' transitions let the responsible stationed unit act on its own items.
+ * The routes that move steps name admin, officer, unit and department: the
+ * 拥政爱民 items' transitions let the responsible stationed unit act on its own
+ * items, and the 一门受理, school and spouse's-job transitions the department
+ * handling a step act on that step.
  * Attachments are the request body (ROUTE_UPLOAD) with their metadata in the
  * query string; a download is sent from the file (out_fd).
  */
@@ -17,9 +19,12 @@
 #include "http/http.h"
 
 #define WRITERS (ROLE_ADMIN | ROLE_OFFICER)
-/* A stationed unit reads and moves the 拥政爱民 items it answers for. */
-#define READERS (ROLES_STAFF | ROLE_PERSON | ROLE_UNIT)
-#define ACTORS (WRITERS | ROLE_UNIT)
+/*
+ * A stationed unit reads and moves the 拥政爱民 items it answers for; a
+ * department the cases with a step it handles.
+ */
+#define READERS (ROLES_STAFF | ROLE_PERSON | ROLE_UNIT | ROLE_DEPARTMENT)
+#define ACTORS (WRITERS | ROLE_UNIT | ROLE_DEPARTMENT)
 /* The applicant files a 一门受理, school or spouse's job application for themselves. */
 #define FILERS (WRITERS | ROLE_PERSON)
 
@@ -527,7 +532,7 @@ const struct route cases_routes[] = {
 	 " working days and the on-time share of closed cases (?type, from, to; ?format=csv|xlsx)", NULL},
 	{"GET", "/api/v1/cases/overdue", get_overdue, ROLES_STAFF, ROUTE_EXPORT,
 	 "督办: open cases in scope with a step past its due date (computed against today and the calendar)", NULL},
-	{"POST", "/api/v1/cases/{id}/attachments", post_attachment, FILERS | ROLE_UNIT, ROUTE_UPLOAD,
+	{"POST", "/api/v1/cases/{id}/attachments", post_attachment, ACTORS | ROLE_PERSON, ROUTE_UPLOAD,
 	 "Upload a file (PDF, JPEG or PNG by its first bytes; size and types per the attachment settings) to a"
 	 " case as the body (?step=<step id>, material=<kind, e.g. 落户介绍信>, name=<file name>); stored by SHA-256",
 	 NULL},
@@ -546,10 +551,12 @@ const struct route cases_routes[] = {
 	{"POST", "/api/v1/cases/{id}/steps/{sid}/transitions", post_transition, ACTORS, 0,
 	 "Move a step (409 not_allowed_in_<state> from the wrong state; required materials by name)",
 	 "{\"action\":\"accept\",\"comment\":\"材料齐全，予以受理\"}"},
-	{"POST", "/api/v1/cases/{id}/comments", post_comment, WRITERS | ROLE_PERSON, 0,
-	 "Add a comment to the case's timeline (a person: on their own case)", "{\"comment\":\"请尽快办理\"}"},
-	{"GET", "/api/v1/inbox", get_inbox, WRITERS, ROUTE_EXPORT,
-	 "Steps waiting on the caller in their region (?overdue=1, org=<department id>)", NULL},
+	{"POST", "/api/v1/cases/{id}/comments", post_comment, WRITERS | ROLE_PERSON | ROLE_DEPARTMENT, 0,
+	 "Add a comment to the case's timeline (a person: on their own case; a department: on a case with a step"
+	 " it handles)", "{\"comment\":\"请尽快办理\"}"},
+	{"GET", "/api/v1/inbox", get_inbox, WRITERS | ROLE_DEPARTMENT, ROUTE_EXPORT,
+	 "Steps waiting on the caller: in their region (?overdue=1, org=<department id>); a department: the steps"
+	 " it handles, wherever", NULL},
 	{"GET", "/api/v1/case-types", get_case_types, ROLES_ALL, 0,
 	 "Case types: states, steps, transitions (roles, organisation type, materials), deadlines", NULL},
 	{"POST", "/api/v1/case-types/{code}/deadlines", post_deadline, ROLE_ADMIN, 0,

@@ -157,7 +157,7 @@ struct target {
 	char name[ORG_NAME_MAX];
 };
 
-enum target_kind { T_NONE, T_MERCHANT, T_HOSPITAL, T_UNIT, T_EMPLOYER, T_STATION, T_PERSON };
+enum target_kind { T_NONE, T_MERCHANT, T_HOSPITAL, T_UNIT, T_EMPLOYER, T_STATION, T_DEPARTMENT, T_PERSON };
 
 static const struct login_spec {
 	const char *username, *password, *role;
@@ -174,6 +174,7 @@ static const struct login_spec {
 	{"unit", "unit-demo-2026", "unit", NULL, T_UNIT},
 	{"employer", "employer-demo-2026", "employer", NULL, T_EMPLOYER},
 	{"station", "station-demo-2026", "station", NULL, T_STATION},
+	{"department", "department-demo-2026", "department", NULL, T_DEPARTMENT},
 	{"person", "person-demo-2026", "person", NULL, T_PERSON},
 };
 #define NLOGIN ((int)(sizeof login_specs / sizeof login_specs[0]))
@@ -1175,6 +1176,7 @@ static sy_status load_network(struct demo_ctx *c, sy_err *err)
  * City departments that handle the steps of 一门受理, schooling and spouses'
  * jobs, so each step goes to the department whose name fits it. Added after
  * every other organisation (no draws), at the city seat, so nothing else moves.
+ * The first, 公安局 (恢复户口 and 身份证), is the `department` login's.
  */
 static const char *const case_departments[] = {
 	"沧州市公安局", "沧州市医疗保障局", "沧州市人力资源和社会保障局", "沧州市教育局",
@@ -1190,6 +1192,8 @@ static sy_status load_cases(struct demo_ctx *c, sy_err *err)
 		int64_t id;
 		if ((st = insert_org(c, &o, &id, err)))
 			return st;
+		if (i == 0)
+			set_target(c, T_DEPARTMENT, id, CITY_CODE, o.name);
 	}
 	return cases_demo(c->d, &c->actor, &made, err);
 }

@@ -34,6 +34,7 @@
  *   unit            unit-demo-2026      unit      沧州军分区
  *   employer        employer-demo-2026  employer  the first employer in 新华区
  *   station         station-demo-2026   station   沧州军供站
+ *   department      department-demo-2026 department 沧州市公安局
  *   person          person-demo-2026    person    the first demo person (新华区)
  */
 #ifndef SY_DEMO_H

@@ -181,10 +181,10 @@ static void test_counts(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(f->sum.people, PEOPLE);
-	assert_int_equal(f->sum.users, 11);
-	assert_int_equal(f->sum.nlogins, 11);
+	assert_int_equal(f->sum.users, 12);
+	assert_int_equal(f->sum.nlogins, 12);
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM people", DB_NOARGS), PEOPLE);
-	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM users", DB_NOARGS), 11);
+	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM users", DB_NOARGS), 12);
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM orgs", DB_NOARGS), f->sum.orgs);
 	/* 11 city-wide and 4 city departments for the cases + per county at least 3 merchants, a bureau, a school, an employer. */
 	assert_true(f->sum.orgs >= 15 + (int)NCOUNTY * 6);
@@ -451,6 +451,7 @@ static const struct {
 	{"unit", "unit-demo-2026", "unit", "130900", "沧州军分区"},
 	{"employer", "employer-demo-2026", "employer", "130902", NULL},
 	{"station", "station-demo-2026", "station", "130900", "沧州军供站"},
+	{"department", "department-demo-2026", "department", "130900", "沧州市公安局"},
 	{"person", "person-demo-2026", "person", "130902", NULL},
 };
 
@@ -519,7 +520,7 @@ static void test_audit(void **state)
 			 1);
 	assert_int_equal(count(f->d, "SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'",
 			       DB_NOARGS),
-			 11);
+			 12);
 	assert_int_equal(audit_verify(f->d, &v, &err), SY_OK);
 	assert_int_equal(v.broken_at, 0);
 }

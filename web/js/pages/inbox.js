@@ -1,6 +1,7 @@
 // The inbox: steps waiting on the signed-in officer (their region, states
-// their role may act on), optionally only the overdue ones, and the 督办
-// list of cases with a step past its due date.
+// their role may act on) or department (the steps it handles), optionally
+// only the overdue ones, and for officers the 督办 list of cases with a step
+// past its due date.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { get } from '../api.js';
@@ -14,12 +15,13 @@ export function render(ctx) {
   toggle.addEventListener('change', () => { overdueOnly = toggle.checked; ctx.setQuery({ overdue: overdueOnly ? '1' : '' }); loadInbox(); });
   const inbox = h('div', { id: 'inbox-results', class: 'results' });
   const supervise = h('div', { id: 'supervise-results', class: 'results' });
+  const department = ctx.user.role === 'department'; /* the 督办 list is the bureau's */
 
   mount(ctx.main,
     pageHeader(t('inbox.title')),
-    h('p', { class: 'page-intro' }, t('inbox.intro')),
+    h('p', { class: 'page-intro' }, t(department ? 'inbox.intro_department' : 'inbox.intro')),
     section('inbox', t('inbox.sec.waiting'), h('label', { class: 'check' }, toggle, ' ', t('inbox.overdue_only')), inbox),
-    section('supervise', t('inbox.sec.supervise'), null, supervise));
+    department ? null : section('supervise', t('inbox.sec.supervise'), null, supervise));
 
   async function loadInbox() {
     const show = resultsArea(inbox);
@@ -64,5 +66,5 @@ export function render(ctx) {
   }
 
   loadInbox();
-  loadSupervise();
+  if (!department) loadSupervise();
 }
