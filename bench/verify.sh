@@ -362,7 +362,8 @@ PG_RATIO=$(ratio "$PG_RPS" "$HZ_RPS")
 	echo
 	echo "\`GET /api/v1/ledger/stats?by=…&from=$STATS_FROM&to=$STATS_TO\` as admin over $L rows (the year's"
 	echo "person-times and distinct persons, in total and by the grouping), one request at a time, the median"
-	echo "of 5 after a warm-up, including HTTP; both backends answer the same numbers (checked)."
+	echo "of 5 after a warm-up (1 when the warm-up took over 2 s), including HTTP; both backends answer the same"
+	echo "numbers (checked)."
 	echo
 	echo "| by | SQLite | PostgreSQL | target | verdict (SQLite / PostgreSQL) |"
 	echo "|---|---:|---:|---|---|"
