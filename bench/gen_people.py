@@ -11,6 +11,17 @@ SUR = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢�
 GIV = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英建国卫东华红志文斌海波辉鹏飞宇浩凯俊峰龙雪梅兰琴玉凤春秋"
 
 
+def new_id_number(rnd, seen):
+    """A valid 身份证号 of a random Cangzhou county not drawn before: (region, number)."""
+    while True:
+        region = REGIONS[rnd.randrange(16)]
+        body = "%s%04d%02d%02d%03d" % (region, rnd.randint(1940, 2004), rnd.randint(1, 12),
+                                     rnd.randint(1, 28), rnd.randint(0, 999))
+        if body not in seen:
+            seen.add(body)
+            return region, body + "10X98765432"[sum(int(body[k]) * W[k] for k in range(17)) % 11]
+
+
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
     rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
@@ -18,18 +29,11 @@ def main():
     with open(out, "w", encoding="utf-8", newline="") as f:
         f.write("身份证号,姓名,电话,居住地区代码,居住地址\r\n")
         for i in range(n):
-            while True:
-                region = REGIONS[rnd.randrange(16)]
-                body = "%s%04d%02d%02d%03d" % (region, rnd.randint(1940, 2004), rnd.randint(1, 12),
-                                             rnd.randint(1, 28), rnd.randint(0, 999))
-                if body not in seen:
-                    seen.add(body)
-                    break
-            check = "10X98765432"[sum(int(body[k]) * W[k] for k in range(17)) % 11]
+            region, idno = new_id_number(rnd, seen)
             name = SUR[rnd.randrange(len(SUR))] + GIV[rnd.randrange(len(GIV))]
             if rnd.random() < 0.6:
                 name += GIV[rnd.randrange(len(GIV))]
-            f.write("%s%s,%s,1%d%09d,%s,测试路%d号\r\n" % (body, check, name, rnd.randint(3, 9),
+            f.write("%s,%s,1%d%09d,%s,测试路%d号\r\n" % (idno, name, rnd.randint(3, 9),
                                                        rnd.randrange(10 ** 9), region, i))
 
 

@@ -15,15 +15,29 @@ void time_now_iso(char out[TIME_ISO_LEN])
 	time_iso(time(NULL), out);
 }
 
-bool time_valid_date(int y, int m, int d)
+int time_days_in_month(int y, int m)
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return mdays[m - 1];
+}
+
+bool time_valid_date(int y, int m, int d)
+{
 	if (y < 1800 || y > 9999 || m < 1 || m > 12 || d < 1)
 		return false;
-	int max = mdays[m - 1];
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	return d <= max;
+	return d <= time_days_in_month(y, m);
+}
+
+int32_t time_days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int32_t)(era * 146097 + doe - 719468);
 }
 
 bool time_parse_iso(const char *s, time_t *out)

@@ -6,22 +6,11 @@
 
 #include "timeutil.h"
 
-/* Days from civil date (H. Hinnant's algorithm): exact for the whole Gregorian range. */
-static int32_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int32_t)(era * 146097 + doe - 719468);
-}
-
 bool workday_from_ymd(int y, int m, int d, int32_t *day)
 {
 	if (!time_valid_date(y, m, d))
 		return false;
-	*day = days_from_civil(y, m, d);
+	*day = time_days_from_civil(y, m, d);
 	return true;
 }
 

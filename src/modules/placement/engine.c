@@ -148,27 +148,9 @@ int pl_format_milli(int64_t v, char out[32])
 
 /* ---- dates and service length ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int32_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int month_days(int y, int m)
-{
-	static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : md[m - 1];
-}
-
 static int32_t ymd_days(int32_t ymd)
 {
-	return days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
+	return time_days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100);
 }
 
 void pl_service_length(const struct pl_candidate *c, int32_t *months, int32_t *days)
@@ -185,9 +167,9 @@ void pl_service_length(const struct pl_candidate *c, int32_t *months, int32_t *d
 	}
 	/* The date `mo` whole months after enlistment (day clamped to the month's length). */
 	int ay = y1 + (m1 - 1 + mo) / 12, am = (m1 - 1 + mo) % 12 + 1;
-	int ad = d1 > month_days(ay, am) ? month_days(ay, am) : d1;
+	int ad = d1 > time_days_in_month(ay, am) ? time_days_in_month(ay, am) : d1;
 	*months = mo;
-	*days = ymd_days(c->discharged) - days_from_civil(ay, am, ad);
+	*days = ymd_days(c->discharged) - time_days_from_civil(ay, am, ad);
 }
 
 /* ---- eligibility ---- */
