@@ -55,4 +55,13 @@ static inline const char *testutil_fresh_db(void)
 	return url;
 }
 
+/* The one integer a query gives (the test fails on an error). */
+static inline int64_t testutil_query_int(db *d, const char *sql)
+{
+	int64_t v = -1;
+	sy_err err;
+	assert_int_equal(db_query_int(d, sql, NULL, 0, &v, &err), SY_OK);
+	return v;
+}
+
 #endif

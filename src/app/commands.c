@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "modules.h"
 #include "modules/keys/keys.h"
+#include "modules/ledger/ledger.h"
 
 #ifndef SY_VERSION
 #define SY_VERSION "0.1.0"
@@ -83,6 +84,13 @@ static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 	fprintf(c->out, "database ready (%s, schema version %d, %d migration%s applied)\n",
 		db_backend(d), db_schema_version(d), applied, applied == 1 ? "" : "s");
 	int rc = init_signing_key(c, d);
+	bool rebuilt = false;
+	int64_t counters = 0;
+	sy_err err;
+	if (!rc && ledger_rollup_refresh(d, &rebuilt, &counters, &err))
+		rc = fail_err(c, &err);
+	else if (rebuilt)
+		fprintf(c->out, "ledger counters rebuilt (%lld rows)\n", (long long)counters);
 	db_close(d);
 	return rc;
 }

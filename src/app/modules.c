@@ -23,7 +23,7 @@ ROUTES(ecards)
 ROUTES(cards)
 ROUTES(verify)
 ROUTES(merchants)
-ROUTES(ledger)
+ROUTES(ledger) COMMANDS(ledger)
 ROUTES(keys) COMMANDS(keys)
 ROUTES(cases)
 ROUTES(placement) COMMANDS(placement)
@@ -44,7 +44,7 @@ const struct module app_modules[] = {
 	{"cards", cards_routes, &cards_routes_count, NULL, NULL},
 	{"verify", verify_routes, &verify_routes_count, NULL, NULL},
 	{"merchants", merchants_routes, &merchants_routes_count, NULL, NULL},
-	{"ledger", ledger_routes, &ledger_routes_count, NULL, NULL},
+	{"ledger", ledger_routes, &ledger_routes_count, ledger_commands, &ledger_commands_count},
 	{"auditlog", auditlog_routes, &auditlog_routes_count, auditlog_commands, &auditlog_commands_count},
 	{"keys", keys_routes, &keys_routes_count, keys_commands, &keys_commands_count},
 	{"cases", cases_routes, &cases_routes_count, NULL, NULL},

@@ -214,3 +214,29 @@ test('statistics: person-times and distinct persons by every grouping, consisten
   assertError(await call('GET', '/api/v1/ledger/stats?by=colour', { session: admin }), 400, 'invalid_by', 'by');
   assert.equal((await call('GET', '/api/v1/ledger/stats', { session: auditor })).status, 200);
 });
+
+test('statistics for the whole city come from counters kept with each service; a county or a merchant reads its rows', async () => {
+  const stats = async (by, session = admin) => {
+    const res = await call('GET', `/api/v1/ledger/stats?by=${by}`, { session });
+    assert.equal(res.status, 200, res.text);
+    return res.json;
+  };
+  const before = await stats('org');
+  assert.equal(before.source, 'counters');
+  const mine = (s) => s.items.find((x) => x.key === String(merchant.user.org_id))?.person_times ?? 0;
+  const id = await offer({ usage_rule: 'unlimited' });
+  assert.equal((await record({ card_number: card.number, offer_id: id })).status, 201);
+  const after = await stats('org');
+  assert.equal(after.source, 'counters');
+  assert.equal(after.total.person_times, before.total.person_times + 1);
+  assert.equal(mine(after), mine(before) + 1);
+  assert.equal(String(after.total.persons), sql('SELECT COUNT(DISTINCT person_id) FROM ledger'));
+  // today's month, from the counters, agrees with the rows
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const month = (await stats(`month&from=${today.slice(0, 8)}01&to=${today}`)).items.at(-1);
+  assert.equal(month.key, today.slice(0, 7));
+  assert.equal(String(month.person_times), sql(`SELECT COUNT(*) FROM ledger WHERE day_cn BETWEEN '${today.slice(0, 8)}01' AND '${today}'`));
+  assert.equal(String(month.persons), sql(`SELECT COUNT(DISTINCT person_id) FROM ledger WHERE day_cn BETWEEN '${today.slice(0, 8)}01' AND '${today}'`));
+  assert.equal((await stats('kind', officer)).source, 'ledger');
+  assert.equal((await stats('kind', merchant)).source, 'ledger');
+});

@@ -18,6 +18,7 @@
 #include "modules/cards/cards.h"
 #include "modules/merchants/merchants.h"
 #include "modules/registry/vocab.h"
+#include "rollup.h"
 
 const struct vocab vocab_service_kinds[] = {
 	{"discount", "优惠折扣"}, {"free", "免费服务"}, {"priority", "优先服务"}, {"visit", "走访慰问"},
@@ -58,20 +59,20 @@ static const char SQL_LIST[] =
 static const char SQL_STATS_TOTAL[] = "SELECT COUNT(*), COUNT(DISTINCT l.person_id) FROM ledger l" STATS_WHERE;
 static const char SQL_STATS_KIND[] =
 	"SELECT l.kind, l.kind, COUNT(*), COUNT(DISTINCT l.person_id) FROM ledger l" STATS_WHERE
-	" GROUP BY l.kind ORDER BY 3 DESC";
+	" GROUP BY l.kind ORDER BY 3 DESC, 1";
 /* By county-level division: the first six digits of the organisation's region. */
 static const char SQL_STATS_REGION[] =
 	"SELECT SUBSTR(l.region_code, 1, 6), r.name, COUNT(*), COUNT(DISTINCT l.person_id) FROM ledger l"
 	" LEFT JOIN regions r ON r.code = SUBSTR(l.region_code, 1, 6)" STATS_WHERE
-	" GROUP BY SUBSTR(l.region_code, 1, 6), r.name ORDER BY 3 DESC";
+	" GROUP BY SUBSTR(l.region_code, 1, 6), r.name ORDER BY 3 DESC, 1";
 static const char SQL_STATS_ORG[] =
 	"SELECT CAST(l.org_id AS TEXT), o.name, COUNT(*), COUNT(DISTINCT l.person_id) FROM ledger l"
-	" JOIN orgs o ON o.id = l.org_id" STATS_WHERE " GROUP BY l.org_id, o.name ORDER BY 3 DESC LIMIT 500";
+	" JOIN orgs o ON o.id = l.org_id" STATS_WHERE " GROUP BY l.org_id, o.name ORDER BY 3 DESC, 1 LIMIT 500";
 /* A service by a member of two associations counts for both. */
 static const char SQL_STATS_ASSOCIATION[] =
 	"SELECT CAST(a.id AS TEXT), a.name, COUNT(*), COUNT(DISTINCT l.person_id) FROM ledger l"
 	" JOIN association_members am ON am.member_id = l.org_id JOIN orgs a ON a.id = am.association_id"
-	STATS_WHERE " GROUP BY a.id, a.name ORDER BY 3 DESC";
+	STATS_WHERE " GROUP BY a.id, a.name ORDER BY 3 DESC, 1";
 static const char SQL_STATS_MONTH[] =
 	"SELECT SUBSTR(l.day_cn, 1, 7), SUBSTR(l.day_cn, 1, 7), COUNT(*), COUNT(DISTINCT l.person_id) FROM ledger l"
 	STATS_WHERE " GROUP BY SUBSTR(l.day_cn, 1, 7) ORDER BY 1";
@@ -232,6 +233,10 @@ static sy_status record(db *d, const struct principal *a, const struct ledger_se
 				       "this offer is once a day per person: the holder has used it today");
 		return st;
 	}
+	struct ledger_rollup_row counted = {.id = *id, .person_id = v.person_id, .org_id = use.org_id, .day = day,
+					    .kind = kind, .region_code = use.region_code};
+	if ((st = ledger_rollup_add(d, &counted, err)))
+		return st;
 	char oid[24];
 	snprintf(oid, sizeof oid, "%" PRId64, *id);
 	json_t *detail = json_pack("{s:s, s:I, s:I, s:s}", "card_number", v.card_no, "org_id", (json_int_t)use.org_id,
@@ -343,13 +348,66 @@ static const struct {
 	{"association", SQL_STATS_ASSOCIATION}, {"month", SQL_STATS_MONTH},
 };
 
-sy_status ledger_stats(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,
-		       json_t **out, sy_err *err)
+/* A region filter that every region matches (the city's officer) is the whole city. */
+static const char SQL_REGIONS_OUTSIDE[] = "SELECT COUNT(*) FROM regions WHERE code NOT LIKE $1";
+
+sy_status ledger_stats_item(json_t *items, const char *by, const char *key, const char *label, int64_t times,
+			    int64_t persons, sy_err *err)
+{
+	if (strcmp(by, "kind") == 0)
+		label = kind_label(key);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "key", key ? key : "", "label", label ? label : (key ? key : ""),
+			      "person_times", (json_int_t)times, "persons", (json_int_t)persons);
+	if (!o || json_array_append_new(items, o))
+		return oom(err);
+	return SY_OK;
+}
+
+/* The statistics read from the rows: any scope. */
+static sy_status scan(db *d, const char *sql, const char *by, const char *like, int64_t org,
+		      const struct ledger_filter *f, json_t *items, int64_t *times, int64_t *persons, sy_err *err)
+{
+	db_rows *r = NULL;
+	sy_status st = db_query(d, SQL_STATS_TOTAL, DB_ARGS(DB_T(like), DB_I(org), DB_T(f->from), DB_T(f->to)), &r, err);
+	if (st)
+		return st;
+	if (db_next(r)) {
+		*times = db_int(r, 0);
+		*persons = db_int(r, 1);
+	}
+	db_rows_free(r);
+	r = NULL;
+	if ((st = db_query(d, sql, DB_ARGS(DB_T(like), DB_I(org), DB_T(f->from), DB_T(f->to)), &r, err)))
+		return st;
+	while (!st && db_next(r))
+		st = ledger_stats_item(items, by, db_text(r, 0), db_text(r, 1), db_int(r, 2), db_int(r, 3), err);
+	db_rows_free(r);
+	return st;
+}
+
+/* Whether the counters can answer: the whole city, no organisation, and they cover every row. */
+static sy_status counters_serve(db *d, const char *like, int64_t org, bool *yes, sy_err *err)
+{
+	int64_t outside = 1;
+	sy_status st;
+	*yes = false;
+	if (org != 0)
+		return SY_OK;
+	if (strcmp(like, "%") != 0 &&
+	    (st = db_query_int(d, SQL_REGIONS_OUTSIDE, DB_ARGS(DB_T(like)), &outside, err)))
+		return st;
+	if (strcmp(like, "%") != 0 && outside != 0)
+		return SY_OK;
+	return ledger_rollup_current(d, yes, err);
+}
+
+static sy_status stats(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,
+		       bool may_count, json_t **out, sy_err *err)
 {
 	char like[REGION_CODE_MAX + 1];
 	const char *sql = NULL;
-	int64_t org;
-	db_rows *r = NULL;
+	int64_t org, times = 0, persons = 0;
+	bool counters = false;
 	json_t *items = NULL;
 	*out = NULL;
 	for (size_t i = 0; by && i < sizeof groupings / sizeof groupings[0]; i++)
@@ -361,35 +419,31 @@ sy_status ledger_stats(db *d, const struct principal *actor, const char *by, con
 	sy_status st = scope_of(actor, f, like, &org, err);
 	if (st)
 		return st;
-	if ((st = db_query(d, SQL_STATS_TOTAL, DB_ARGS(DB_T(like), DB_I(org), DB_T(f->from), DB_T(f->to)), &r, err)))
-		return st;
-	json_int_t times = 0, persons = 0;
-	if (db_next(r)) {
-		times = db_int(r, 0);
-		persons = db_int(r, 1);
-	}
-	db_rows_free(r);
-	r = NULL;
-	if ((st = db_query(d, sql, DB_ARGS(DB_T(like), DB_I(org), DB_T(f->from), DB_T(f->to)), &r, err)))
-		return st;
 	if (!(items = json_array()))
+		return oom(err);
+	if (may_count && (st = counters_serve(d, like, org, &counters, err)))
+		goto out;
+	st = counters ? ledger_rollup_stats(d, by, f->from, f->to, items, &times, &persons, err)
+		      : scan(d, sql, by, like, org, f, items, &times, &persons, err);
+	if (!st && !(*out = json_pack("{s:s, s:s?, s:s?, s:{s:I, s:I}, s:O, s:s}", "by", by, "from", f->from, "to", f->to,
+				      "total", "person_times", (json_int_t)times, "persons", (json_int_t)persons,
+				      "items", items, "source", counters ? "counters" : "ledger")))
 		st = oom(err);
-	while (!st && db_next(r)) {
-		const char *key = db_text(r, 0), *label = db_text(r, 1);
-		if (strcmp(by, "kind") == 0)
-			label = kind_label(key);
-		json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "key", key ? key : "", "label", label ? label : (key ? key : ""),
-				      "person_times", (json_int_t)db_int(r, 2), "persons", (json_int_t)db_int(r, 3));
-		if (!o || json_array_append_new(items, o))
-			st = oom(err);
-	}
-	db_rows_free(r);
-	if (!st && !(*out = json_pack("{s:s, s:s?, s:s?, s:{s:I, s:I}, s:o}", "by", by, "from", f->from, "to", f->to,
-				      "total", "person_times", times, "persons", persons, "items", items)))
-		st = oom(err);
-	if (st)
-		json_decref(items);
+out:
+	json_decref(items);
 	return st;
+}
+
+sy_status ledger_stats(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,
+		       json_t **out, sy_err *err)
+{
+	return stats(d, actor, by, f, true, out, err);
+}
+
+sy_status ledger_stats_scan(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,
+			    json_t **out, sy_err *err)
+{
+	return stats(d, actor, by, f, false, out, err);
 }
 
 sy_status ledger_settings_get(db *d, json_t **out, sy_err *err)
@@ -516,6 +570,10 @@ sy_status ledger_demo(db *d, const struct principal *actor, int64_t now, int *ro
 	for (int i = 0; !st && nc && no && i < want; i++)
 		st = demo_row(d, actor, &cards[demo_next(&rng) % (uint32_t)nc], &offers[demo_next(&rng) % (uint32_t)no],
 			      now, &rng, rows, err);
+	/* The rows went in around ledger_record: count them all afresh. */
+	int64_t counters = 0;
+	if (!st)
+		st = ledger_rollup_rebuild(d, NULL, &counters, err);
 	if (!st) {
 		json_t *detail = json_pack("{s:i}", "rows", *rows);
 		struct audit_event ev = {.action = "ledger.demo", .object_type = "ledger", .detail = detail};

@@ -60,9 +60,27 @@ struct ledger_filter {
 sy_status ledger_list(db *d, const struct principal *actor, const struct ledger_filter *f, json_t **items,
 		      int64_t *next, sy_err *err);
 
-/* by: kind | region | org | association | month; from/to China dates, inclusive, NULL = open. */
+/*
+ * by: kind | region | org | association | month; from/to China dates,
+ * inclusive, NULL = open. For the whole city the answer comes from the
+ * counters (rollup.c) when they cover every row ("source": "counters"),
+ * else from the rows ("source": "ledger"): a county's officer, an
+ * organisation, or a ledger loaded around the application.
+ */
 sy_status ledger_stats(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,
 		       json_t **out, sy_err *err);
+/* The same, always from the rows: what the counters must agree with. */
+sy_status ledger_stats_scan(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,
+			    json_t **out, sy_err *err);
+
+/*
+ * Rebuild the counters from the ledger in one transaction (after a bulk
+ * load by SQL, or an upgrade): *counters the counter rows made. actor NULL:
+ * not audited (the caller audits its own larger change).
+ */
+sy_status ledger_rollup_rebuild(db *d, const struct principal *actor, int64_t *counters, sy_err *err);
+/* Rebuild only when the counters miss rows (`init` after an upgrade); *rebuilt says whether it did. */
+sy_status ledger_rollup_refresh(db *d, bool *rebuilt, int64_t *counters, sy_err *err);
 
 sy_status ledger_settings_get(db *d, json_t **out, sy_err *err);
 sy_status ledger_settings_set(db *d, const struct principal *actor, int64_t visit_minutes, sy_err *err);

@@ -39,10 +39,7 @@ static void query_text(const char *sql, char *out, size_t cap)
 
 static int64_t query_int(const char *sql)
 {
-	int64_t v = -1;
-	sy_err err;
-	assert_int_equal(db_query_int(d, sql, NULL, 0, &v, &err), SY_OK);
-	return v;
+	return testutil_query_int(d, sql);
 }
 
 static int setup(void **state)
