@@ -12,9 +12,14 @@
 --             day ('' for never). A range [from, to] is cut into whole
 --             years, whole months and single days; its distinct persons are
 --             the firsts of its buckets whose prev_day < from, because each
---             person has exactly one first day of use inside the range.
+--             person has exactly one first day of use inside the range. A
+--             previous day inside the row's own month or year is kept as '~'
+--             (after every date): it can never count there, and the bucket's
+--             returning users then share one row.
 --   uses      services (person-times); firsts: persons whose first use of
 --             that day it was.
+-- @CLUSTERED@: a bucket's counters lie together, so a year's 100,000
+-- organisations are one read of consecutive rows rather than one lookup each.
 -- Derived data: `shuangyong ledger rollup` rebuilds it from the ledger; the
 -- statistics read the ledger itself whenever the counters do not cover
 -- every row (ledger_rollup_state.max_id below MAX(ledger.id)).
@@ -27,7 +32,7 @@ CREATE TABLE ledger_rollup (
   uses BIGINT NOT NULL,
   firsts BIGINT NOT NULL,
   PRIMARY KEY (dim, grain, bucket, gkey, prev_day)
-);
+)@CLUSTERED@;
 
 CREATE TABLE ledger_rollup_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -307,14 +307,15 @@ static sy_status expand_set_check(const db *d, const char *body, const char *end
 
 /*
  * Replace the portable DDL tokens with this backend's spelling: @ID@ (an
- * auto-assigned primary key), @APPEND_ONLY:<table>@ (triggers refusing
+ * auto-assigned primary key), @CLUSTERED@ (a table stored in primary-key
+ * order where the backend can), @APPEND_ONLY:<table>@ (triggers refusing
  * changes to the table's rows) and @SET_CHECK:<table>.<column>:<expr>@ (a
  * column's CHECK constraint replaced). Runs inside the migration's
  * transaction: the last one reads the schema it changes.
  */
 static sy_status dialect_ddl(db *d, const char *sql, char **out, sy_err *err)
 {
-	static const char *const tokens[] = {"@ID@", "@APPEND_ONLY:", "@SET_CHECK:"};
+	static const char *const tokens[] = {"@ID@", "@APPEND_ONLY:", "@SET_CHECK:", "@CLUSTERED@"};
 	sy_status st = SY_OK;
 	strbuf sb;
 	sb_init(&sb);
@@ -322,7 +323,7 @@ static sy_status dialect_ddl(db *d, const char *sql, char **out, sy_err *err)
 	for (;;) {
 		const char *hit = NULL;
 		int which = -1;
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 4; i++) {
 			const char *h = strstr(p, tokens[i]);
 			if (h && (!hit || h < hit)) {
 				hit = h;
@@ -332,9 +333,9 @@ static sy_status dialect_ddl(db *d, const char *sql, char **out, sy_err *err)
 		if (!hit)
 			break;
 		sb_append(&sb, p, (size_t)(hit - p));
-		const char *body = hit + strlen(tokens[which]), *end = which ? strchr(body, '@') : body;
-		if (which == 0) {
-			sb_puts(&sb, d->ops->id_column);
+		const char *body = hit + strlen(tokens[which]), *end = which == 1 || which == 2 ? strchr(body, '@') : body;
+		if (which == 0 || which == 3) {
+			sb_puts(&sb, which == 0 ? d->ops->id_column : d->ops->clustered_table);
 			p = body;
 			continue;
 		}

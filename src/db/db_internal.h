@@ -48,6 +48,12 @@ struct db_ops {
 	/* What the portable DDL token @ID@ becomes: an auto-assigned primary key. */
 	const char *id_column;
 	/*
+	 * What the portable DDL token @CLUSTERED@ after a table's closing
+	 * parenthesis becomes: rows stored in primary-key order where the
+	 * backend can (a counter table read in key ranges), else nothing.
+	 */
+	const char *clustered_table;
+	/*
 	 * What the portable DDL token @APPEND_ONLY:<table>@ becomes: statements
 	 * (with {T} for the table) that make every UPDATE or DELETE of the
 	 * table's rows fail, whoever runs it.

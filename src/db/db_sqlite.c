@@ -557,6 +557,7 @@ const struct db_ops db_sqlite_ops = {
 	.set_check_ddl = sq_set_check_ddl,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	.clustered_table = " WITHOUT ROWID",
 	.append_only_ddl =
 		"CREATE TRIGGER {T}_no_update BEFORE UPDATE ON {T}"
 		" BEGIN SELECT RAISE(ABORT, '{T} is append-only'); END;"

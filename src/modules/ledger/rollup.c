@@ -11,6 +11,11 @@
  * bucket), and its distinct persons are the firsts of those buckets with
  * prev_day < from. Exact, for any range, on both backends.
  *
+ * A range that holds a bucket starts on or before the bucket's first day,
+ * so a previous day inside the bucket can never count: such rows keep '~'
+ * (after every date) instead, and a month or a year holds one row for its
+ * returning users and one per earlier day its newcomers came back from.
+ *
  * Writers keep the counters in the transaction that writes the ledger row;
  * ledger_rollup_state.max_id says which rows they cover. Rows written around
  * the application (a bulk load by SQL) leave MAX(ledger.id) above max_id, and
@@ -138,21 +143,28 @@ static sy_status load_keys(db *d, const struct ledger_rollup_row *row, struct di
 	return SY_OK;
 }
 
+/* prev_day of a row whose previous day lies inside its own bucket (it never counts). */
+#define IN_BUCKET "~"
+
 /* Add uses and firsts to the key's counters of the day, its month and its year. */
 static sy_status count(db *d, const struct dim_key *k, const char *day, const char *prev, int uses, int firsts,
 		       sy_err *err)
 {
-	char year[5], month[8];
+	char year[5], month[8], year_start[11], month_start[11];
 	snprintf(year, sizeof year, "%.4s", day);
 	snprintf(month, sizeof month, "%.7s", day);
-	const char *grains[3][2] = {{"y", year}, {"m", month}, {"d", day}};
+	snprintf(year_start, sizeof year_start, "%.4s-01-01", day);
+	snprintf(month_start, sizeof month_start, "%.7s-01", day);
+	const char *grains[3][3] = {{"y", year, year_start}, {"m", month, month_start}, {"d", day, day}};
 	sy_status st = SY_OK;
 	/* Always the same order (grouping, then grain): two writers never wait on each other crosswise. */
-	for (int g = 0; g < 3 && !st; g++)
+	for (int g = 0; g < 3 && !st; g++) {
+		const char *in_bucket = strcmp(prev, grains[g][2]) < 0 ? prev : IN_BUCKET;
 		st = db_execp(d, SQL_COUNT,
-			      DB_ARGS(DB_T(k->dim), DB_T(k->key), DB_T(grains[g][0]), DB_T(grains[g][1]), DB_T(prev),
+			      DB_ARGS(DB_T(k->dim), DB_T(k->key), DB_T(grains[g][0]), DB_T(grains[g][1]), DB_T(in_bucket),
 				      DB_I(uses), DB_I(firsts)),
 			      NULL, err);
+	}
 	return st;
 }
 
@@ -203,15 +215,17 @@ static const char *const SQL_REBUILD_DAYS[] = {
 	ROLLUP_DAYS("association", "CAST(am.association_id AS TEXT)",
 		    "ledger l JOIN association_members am ON am.member_id = l.org_id"),
 };
-/* Months and years add up their days' counters (prev_day stays a day). */
+/* Months add up their days' counters, years their months'; a previous day inside the bucket becomes '~'. */
 static const char SQL_REBUILD_MONTHS[] =
 	"INSERT INTO ledger_rollup (dim, gkey, grain, bucket, prev_day, uses, firsts)"
-	" SELECT dim, gkey, 'm', SUBSTR(bucket, 1, 7), prev_day, SUM(uses), SUM(firsts) FROM ledger_rollup"
-	" WHERE grain = 'd' GROUP BY dim, gkey, SUBSTR(bucket, 1, 7), prev_day";
+	" SELECT dim, gkey, 'm', SUBSTR(bucket, 1, 7),"
+	" CASE WHEN prev_day < SUBSTR(bucket, 1, 7) || '-01' THEN prev_day ELSE '" IN_BUCKET "' END,"
+	" SUM(uses), SUM(firsts) FROM ledger_rollup WHERE grain = 'd' GROUP BY 1, 2, 3, 4, 5";
 static const char SQL_REBUILD_YEARS[] =
 	"INSERT INTO ledger_rollup (dim, gkey, grain, bucket, prev_day, uses, firsts)"
-	" SELECT dim, gkey, 'y', SUBSTR(bucket, 1, 4), prev_day, SUM(uses), SUM(firsts) FROM ledger_rollup"
-	" WHERE grain = 'm' GROUP BY dim, gkey, SUBSTR(bucket, 1, 4), prev_day";
+	" SELECT dim, gkey, 'y', SUBSTR(bucket, 1, 4),"
+	" CASE WHEN prev_day < SUBSTR(bucket, 1, 4) || '-01-01' THEN prev_day ELSE '" IN_BUCKET "' END,"
+	" SUM(uses), SUM(firsts) FROM ledger_rollup WHERE grain = 'm' GROUP BY 1, 2, 3, 4, 5";
 static const char SQL_REBUILD_DONE[] =
 	"UPDATE ledger_rollup_state SET max_id = (SELECT COALESCE(MAX(id), 0) FROM ledger), rebuilt_at = $1 WHERE id = 1";
 static const char SQL_ROLLUP_ROWS[] = "SELECT COUNT(*) FROM ledger_rollup";
@@ -360,27 +374,40 @@ int ledger_rollup_cut(const char *from, const char *to, struct rollup_range out[
 /* ---- reading ------------------------------------------------------------------------------- */
 
 /*
- * One grouping's sums over up to five runs of buckets ($3.. in threes:
- * grain, lo, hi; an unused run has grain 'x'); $2 is the range's first day.
- * Each run names dim itself so that every branch of the OR is one range of
- * the primary key.
+ * One grouping's sums over [from, to] ($2 its first day). Most ranges the
+ * dashboard asks for are one bucket (a year, a month): read in key order
+ * from the primary key, summed as they come ($3 grain, $4 bucket). Other
+ * ranges are up to five runs of buckets ($3.. in threes: grain, lo, hi; an
+ * unused run has grain 'x'), each one range of the primary key.
  */
-#define RUN(G, LO, HI) "(dim = $1 AND grain = $" G " AND bucket BETWEEN $" LO " AND $" HI ")"
-#define ROLLUP_SUMS \
+#define ONE_BUCKET \
 	"SELECT gkey, SUM(uses) AS t, SUM(CASE WHEN prev_day < $2 THEN firsts ELSE 0 END) AS p FROM ledger_rollup" \
-	" WHERE " RUN("3", "4", "5") " OR " RUN("6", "7", "8") " OR " RUN("9", "10", "11") " OR " \
-	RUN("12", "13", "14") " OR " RUN("15", "16", "17") " GROUP BY gkey"
-static const char SQL_SUMS_TOTAL[] = ROLLUP_SUMS;
-static const char SQL_SUMS_KIND[] = "SELECT x.gkey, x.gkey, x.t, x.p FROM (" ROLLUP_SUMS ") x ORDER BY 3 DESC, 1";
-static const char SQL_SUMS_REGION[] =
-	"SELECT x.gkey, r.name, x.t, x.p FROM (" ROLLUP_SUMS ") x LEFT JOIN regions r ON r.code = x.gkey"
-	" ORDER BY 3 DESC, 1";
-static const char SQL_SUMS_ORG[] =
-	"SELECT x.gkey, o.name, x.t, x.p FROM (" ROLLUP_SUMS " ORDER BY 2 DESC, 1 LIMIT 500) x"
-	" JOIN orgs o ON o.id = CAST(x.gkey AS BIGINT) ORDER BY 3 DESC, 1";
-static const char SQL_SUMS_ASSOCIATION[] =
-	"SELECT x.gkey, a.name, x.t, x.p FROM (" ROLLUP_SUMS ") x JOIN orgs a ON a.id = CAST(x.gkey AS BIGINT)"
-	" ORDER BY 3 DESC, 1";
+	" WHERE dim = $1 AND grain = $3 AND bucket = $4 GROUP BY gkey"
+#define RUN(G, LO, HI) \
+	"SELECT gkey, uses, CASE WHEN prev_day < $2 THEN firsts ELSE 0 END AS f FROM ledger_rollup" \
+	" WHERE dim = $1 AND grain = $" G " AND bucket BETWEEN $" LO " AND $" HI
+#define RUNS \
+	"SELECT gkey, SUM(uses) AS t, SUM(f) AS p FROM (" RUN("3", "4", "5") " UNION ALL " RUN("6", "7", "8") \
+	" UNION ALL " RUN("9", "10", "11") " UNION ALL " RUN("12", "13", "14") " UNION ALL " RUN("15", "16", "17") \
+	") u GROUP BY gkey"
+/* Each grouping's answer around its sums (S): labels, order, and for organisations the first 500. */
+#define BY_KIND(S) "SELECT x.gkey, x.gkey, x.t, x.p FROM (" S ") x ORDER BY 3 DESC, 1"
+#define BY_REGION(S) \
+	"SELECT x.gkey, r.name, x.t, x.p FROM (" S ") x LEFT JOIN regions r ON r.code = x.gkey ORDER BY 3 DESC, 1"
+#define BY_ORG(S) \
+	"SELECT x.gkey, o.name, x.t, x.p FROM (" S " ORDER BY 2 DESC, 1 LIMIT 500) x" \
+	" JOIN orgs o ON o.id = CAST(x.gkey AS BIGINT) ORDER BY 3 DESC, 1"
+#define BY_ASSOCIATION(S) \
+	"SELECT x.gkey, a.name, x.t, x.p FROM (" S ") x JOIN orgs a ON a.id = CAST(x.gkey AS BIGINT) ORDER BY 3 DESC, 1"
+
+struct sums_sql {
+	const char *one_bucket, *runs;
+};
+static const struct sums_sql SUMS_TOTAL = {ONE_BUCKET, RUNS};
+static const struct sums_sql SUMS_KIND = {BY_KIND(ONE_BUCKET), BY_KIND(RUNS)};
+static const struct sums_sql SUMS_REGION = {BY_REGION(ONE_BUCKET), BY_REGION(RUNS)};
+static const struct sums_sql SUMS_ORG = {BY_ORG(ONE_BUCKET), BY_ORG(RUNS)};
+static const struct sums_sql SUMS_ASSOCIATION = {BY_ASSOCIATION(ONE_BUCKET), BY_ASSOCIATION(RUNS)};
 /* Whole months, each month's persons those whose first use in it has prev_day before the month. */
 static const char SQL_SUMS_MONTHS[] =
 	"SELECT bucket, SUM(uses), SUM(CASE WHEN prev_day < bucket || '-01' THEN firsts ELSE 0 END) FROM ledger_rollup"
@@ -391,20 +418,25 @@ static const char SQL_SUMS_MONTHS[] =
 #define OPEN_TO "9999-12-31"
 
 /* Run a sums query over [from, to] for dim; *r its rows (none for an empty range). */
-static sy_status sums(db *d, const char *sql, const char *dim, const char *from, const char *to, db_rows **r,
-		      sy_err *err)
+static sy_status sums(db *d, const struct sums_sql *sql, const char *dim, const char *from, const char *to,
+		      db_rows **r, sy_err *err)
 {
 	struct rollup_range runs[ROLLUP_RANGES_MAX];
 	int n = ledger_rollup_cut(from, to, runs);
 	db_val args[17];
 	args[0] = DB_T(dim);
 	args[1] = DB_T(from);
+	if (n == 1 && strcmp(runs[0].lo, runs[0].hi) == 0) {
+		args[2] = DB_T(runs[0].grain);
+		args[3] = DB_T(runs[0].lo);
+		return db_query(d, sql->one_bucket, args, 4, r, err);
+	}
 	for (int i = 0; i < ROLLUP_RANGES_MAX; i++) {
 		args[2 + 3 * i] = DB_T(i < n ? runs[i].grain : "x");
 		args[3 + 3 * i] = DB_T(i < n ? runs[i].lo : "");
 		args[4 + 3 * i] = DB_T(i < n ? runs[i].hi : "");
 	}
-	return db_query(d, sql, args, 17, r, err);
+	return db_query(d, sql->runs, args, 17, r, err);
 }
 
 static sy_status add_rows(db_rows *r, const char *by, json_t *items, sy_err *err)
@@ -420,7 +452,7 @@ static sy_status partial_month(db *d, const char *from, const char *to, json_t *
 {
 	db_rows *r = NULL;
 	char month[8];
-	sy_status st = sums(d, SQL_SUMS_TOTAL, "all", from, to, &r, err);
+	sy_status st = sums(d, &SUMS_TOTAL, "all", from, to, &r, err);
 	if (st)
 		return st;
 	snprintf(month, sizeof month, "%.7s", from);
@@ -476,18 +508,19 @@ sy_status ledger_rollup_stats(db *d, const char *by, const char *from, const cha
 			      int64_t *times, int64_t *persons, sy_err *err)
 {
 	static const struct {
-		const char *by, *dim, *sql;
+		const char *by, *dim;
+		const struct sums_sql *sql;
 	} groupings[] = {
-		{"kind", "kind", SQL_SUMS_KIND},
-		{"region", "region", SQL_SUMS_REGION},
-		{"org", "org", SQL_SUMS_ORG},
-		{"association", "association", SQL_SUMS_ASSOCIATION},
+		{"kind", "kind", &SUMS_KIND},
+		{"region", "region", &SUMS_REGION},
+		{"org", "org", &SUMS_ORG},
+		{"association", "association", &SUMS_ASSOCIATION},
 	};
 	db_rows *r = NULL;
 	from = from ? from : OPEN_FROM;
 	to = to ? to : OPEN_TO;
 	*times = *persons = 0;
-	sy_status st = sums(d, SQL_SUMS_TOTAL, "all", from, to, &r, err);
+	sy_status st = sums(d, &SUMS_TOTAL, "all", from, to, &r, err);
 	if (st)
 		return st;
 	if (db_next(r)) {

@@ -142,6 +142,16 @@ static void assert_same_for_ranges(uint64_t seed, int trials)
 		day_of(now - 200, from);
 		assert_same_stats(&sys, BYS[i], from, NULL);
 		assert_same_stats(&sys, BYS[i], NULL, from);
+		/* One bucket each: this year, last year, this month (read in key order). */
+		char a[11], b[11];
+		for (int back = 0; back < 2; back++) {
+			snprintf(a, sizeof a, "%04d-01-01", y - back);
+			snprintf(b, sizeof b, "%04d-12-31", y - back);
+			assert_same_stats(&sys, BYS[i], a, b);
+		}
+		snprintf(a, sizeof a, "%04d-%02d-01", y, m);
+		snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, time_days_in_month(y, m));
+		assert_same_stats(&sys, BYS[i], a, b);
 	}
 	for (int t = 0; t < trials; t++) {
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
