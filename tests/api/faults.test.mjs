@@ -402,10 +402,24 @@ http {
       assert.equal(r.status, 409);
       assert.equal(r.json.error.code, 'used_today');
     }
+    // Once a visit has no unique key to fall back on: services go one at a time, so one use lands.
+    const visit = await offer('once_per_visit');
+    const visitRes = await burst(visit, 12);
+    assert.equal(visitRes.filter((r) => r.status === 201).length, 1, `once a visit: ${visitRes.map((r) => r.status)}`);
+    for (const r of visitRes.filter((x) => x.status !== 201)) {
+      assert.equal(r.status, 409);
+      assert.equal(r.json.error.code, 'used_this_visit');
+    }
     const freeRes = await burst(unlimited, 40);
     assert.deepEqual([...new Set(freeRes.map((r) => r.status))], [201], 'every unlimited use is recorded');
     assert.equal(psql(url, `SELECT COUNT(*) FROM ledger WHERE offer_id = ${daily}`), '1');
     assert.equal(psql(url, `SELECT COUNT(*) FROM ledger WHERE offer_id = ${unlimited}`), '40');
+    assert.equal(psql(url, `SELECT COUNT(*) FROM ledger WHERE offer_id = ${visit}`), '1');
+    // Both servers kept the statistics' counters: the city's totals from them equal the rows.
+    const stats = await (await fetch(base + '/api/v1/ledger/stats?by=kind', { headers: { Cookie: s.cookie } })).json();
+    assert.equal(stats.source, 'counters');
+    assert.equal(String(stats.total.person_times), psql(url, 'SELECT COUNT(*) FROM ledger'));
+    assert.equal(String(stats.total.persons), psql(url, 'SELECT COUNT(DISTINCT person_id) FROM ledger'));
     assert.match(auditVerify(url), /^audit chain OK/);
     // One server goes away; nginx carries on through the other.
     assert.equal(await a.stop(), 0);

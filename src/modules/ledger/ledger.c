@@ -191,6 +191,9 @@ static sy_status record(db *d, const struct principal *a, const struct ledger_se
 	sy_status st;
 	merchants_day_of((time_t)now, day);
 	time_iso((time_t)now, at);
+	/* One service at a time: two servers racing on a once-per-visit offer cannot both pass check_rule. */
+	if ((st = ledger_rollup_lock(d, err)))
+		return st;
 	if (in->offer_id) {
 		if ((st = offers_for_use(d, a, in->offer_id, day, &use, err)))
 			return st;

@@ -44,6 +44,13 @@
 static const char SQL_STATE_ADVANCE[] =
 	"UPDATE ledger_rollup_state SET max_id = CASE WHEN max_id < $1 THEN $1 ELSE max_id END"
 	" WHERE id = 1 AND max_id >= 0";
+static const char SQL_STATE_LOCK[] = "UPDATE ledger_rollup_state SET max_id = max_id WHERE id = 1";
+
+sy_status ledger_rollup_lock(db *d, sy_err *err)
+{
+	return db_execp(d, SQL_STATE_LOCK, DB_NOARGS, NULL, err);
+}
+
 /* The person's other uses, and at the organisation's associations. */
 static const char SQL_PERSON_USES[] =
 	"SELECT day_cn, kind, SUBSTR(region_code, 1, 6), org_id FROM ledger WHERE person_id = $1 AND id <> $2";

@@ -20,6 +20,14 @@ struct ledger_rollup_row {
 	const char *region_code; /* the organisation's; its first six digits are the county */
 };
 
+/*
+ * Take the counters' state row for the caller's transaction: services then
+ * go one at a time on PostgreSQL too (SQLite has one writer anyway), so a
+ * usage rule's check sees every use committed before it, whichever server
+ * recorded it, and so do the counters.
+ */
+sy_status ledger_rollup_lock(db *d, sy_err *err);
+
 /* Count the row in the caller's transaction (nothing when the counters were never built). */
 sy_status ledger_rollup_add(db *d, const struct ledger_rollup_row *row, sy_err *err);
 
