@@ -171,31 +171,43 @@ sy_status cards_verify_code(db *d, const char *text, size_t len, int64_t now, co
 }
 
 /* A comma list as a JSON array of strings. */
-static json_t *list_json(const char *list)
+static void list_write(strbuf *sb, const char *list)
 {
-	json_t *a = json_array();
 	char code[64];
-	for (const char *p = list; a && text_list_next(&p, code, sizeof code);)
-		json_array_append_new(a, json_string(code));
-	return a;
+	bool first = true;
+	sb_putc(sb, '[');
+	for (const char *p = list; text_list_next(&p, code, sizeof code); first = false) {
+		if (!first)
+			sb_putc(sb, ',');
+		sb_json_str(sb, code);
+	}
+	sb_putc(sb, ']');
 }
 
-json_t *card_verdict_json(const struct card_verdict *v, bool english)
+void card_verdict_write(strbuf *sb, const struct card_verdict *v, bool english)
 {
-	json_t *o = json_pack("{s:b, s:s?, s:s?, s:s, s:b}", "valid", v->valid, "reason", v->reason, "message",
-			      v->reason ? (english ? v->msg_en : v->msg_zh) : NULL, "card_number", v->card_no,
-			      "static_code", v->static_code);
-	if (!o)
-		return NULL;
+	sb_puts(sb, v->valid ? "\"valid\":true" : "\"valid\":false");
+	const char *msg = v->reason ? (english ? v->msg_en : v->msg_zh) : NULL;
+	sb_puts(sb, ",\"reason\":"); /* null when valid */
+	v->reason ? sb_json_str(sb, v->reason) : sb_puts(sb, "null");
+	sb_puts(sb, ",\"message\":");
+	msg ? sb_json_str(sb, msg) : sb_puts(sb, "null");
+	sb_puts(sb, ",\"card_number\":");
+	sb_json_str(sb, v->card_no);
+	sb_puts(sb, v->static_code ? ",\"static_code\":true" : ",\"static_code\":false");
 	if (v->kind[0]) {
-		json_object_set_new(o, "kind", json_string(v->kind));
-		json_object_set_new(o, "name", json_string(v->masked_name));
+		sb_puts(sb, ",\"kind\":");
+		sb_json_str(sb, v->kind);
+		sb_puts(sb, ",\"name\":");
+		sb_json_str(sb, v->masked_name);
 	}
-	if (v->static_code)
-		json_object_set_new(o, "check_id_card",
-				    json_string(english ? "a printed card's code: check the holder's resident ID card"
-							: "纸质证件静态码，请核对持证人身份证"));
-	if (v->offer_checked)
-		json_object_set_new(o, "offer_categories", list_json(v->offer_matched));
-	return o;
+	if (v->static_code) {
+		sb_puts(sb, ",\"check_id_card\":");
+		sb_json_str(sb, english ? "a printed card's code: check the holder's resident ID card"
+				       : "纸质证件静态码，请核对持证人身份证");
+	}
+	if (v->offer_checked) {
+		sb_puts(sb, ",\"offer_categories\":");
+		list_write(sb, v->offer_matched);
+	}
 }
