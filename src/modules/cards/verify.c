@@ -101,12 +101,12 @@ static sy_status lookup(db *d, const char *number, const struct offer_terms *off
 	bool found = db_next(r);
 	if (found) {
 		v->card_id = db_int(r, 0);
-		snprintf(state, sizeof state, "%s", db_text(r, 1));
-		snprintf(v->kind, sizeof v->kind, "%s", db_text(r, 2));
-		snprintf(v->categories, sizeof v->categories, "%s", db_text(r, 3));
+		text_copy(state, sizeof state, db_text(r, 1));
+		text_copy(v->kind, sizeof v->kind, db_text(r, 2));
+		text_copy(v->categories, sizeof v->categories, db_text(r, 3));
 		v->person_id = db_int(r, 4);
 		text_mask_name(db_text(r, 5), v->masked_name, sizeof v->masked_name);
-		snprintf(status, sizeof status, "%s", db_text(r, 6));
+		text_copy(status, sizeof status, db_text(r, 6));
 	}
 	db_rows_free(r);
 	if (!found) {
@@ -139,7 +139,7 @@ sy_status cards_verify_number(db *d, const char *number, const struct offer_term
 	char no[CARDNO_LEN + 1];
 	memset(v, 0, sizeof *v);
 	if (number && check_character_wrong(number)) {
-		snprintf(v->card_no, sizeof v->card_no, "%s", number);
+		text_copy(v->card_no, sizeof v->card_no, number);
 		refuse(v, "bad_check_character", "卡号校验位错误，请核对后重新输入",
 		       "the card number's check character is wrong: please check the number");
 		return SY_OK;
@@ -147,7 +147,7 @@ sy_status cards_verify_number(db *d, const char *number, const struct offer_term
 	sy_status st = cardno_validate(number ? number : "", "number", no, err);
 	if (st)
 		return st;
-	snprintf(v->card_no, sizeof v->card_no, "%s", no);
+	text_copy(v->card_no, sizeof v->card_no, no);
 	return lookup(d, no, offer, v, err);
 }
 
@@ -165,7 +165,7 @@ sy_status cards_verify_code(db *d, const char *text, size_t len, int64_t now, co
 		refuse(v, ecard_result_code(res), ecard_result_zh(res), ecard_result_en(res));
 		return SY_OK;
 	}
-	snprintf(v->card_no, sizeof v->card_no, "%s", card.card_no);
+	text_copy(v->card_no, sizeof v->card_no, card.card_no);
 	v->static_code = ecard_is_static(&card);
 	return lookup(d, card.card_no, offer, v, err);
 }
