@@ -338,6 +338,30 @@ static const struct db_rows_ops sq_rows_ops = {
 	.int_ = sq_int, .dbl = sq_dbl, .text = sq_text, .free = sq_rows_free,
 };
 
+/*
+ * A deferred BEGIN takes no lock: the first read starts the one read
+ * transaction that the following reads share. The statements are prepared
+ * once (the cache), not parsed per request as sqlite3_exec would.
+ */
+static const char SQ_SNAPSHOT_BEGIN[] = "BEGIN DEFERRED";
+static const char SQ_SNAPSHOT_COMMIT[] = "COMMIT";
+static const char SQ_SNAPSHOT_ROLLBACK[] = "ROLLBACK";
+
+static sy_status sq_snapshot_begin(void *impl, sy_err *err)
+{
+	int64_t changes;
+	return sq_execp(impl, SQ_SNAPSHOT_BEGIN, NULL, 0, &changes, err);
+}
+
+/* COMMIT keeps a best-effort write made inside; if it cannot, nothing is left open. */
+static void sq_snapshot_end(void *impl)
+{
+	struct sq *c = impl;
+	int64_t changes;
+	if (sq_execp(impl, SQ_SNAPSHOT_COMMIT, NULL, 0, &changes, NULL) != SY_OK && !sqlite3_get_autocommit(c->h))
+		sq_execp(impl, SQ_SNAPSHOT_ROLLBACK, NULL, 0, &changes, NULL);
+}
+
 /* 256 MiB of page cache while importing: index inserts then stay in memory. */
 static void sq_bulk_mode(void *impl, bool on)
 {
@@ -554,6 +578,8 @@ const struct db_ops db_sqlite_ops = {
 	.ping = sq_ping,
 	.backup = sq_backup,
 	.bulk_mode = sq_bulk_mode,
+	.snapshot_begin = sq_snapshot_begin,
+	.snapshot_end = sq_snapshot_end,
 	.set_check_ddl = sq_set_check_ddl,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",

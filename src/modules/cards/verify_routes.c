@@ -97,7 +97,7 @@ static sy_status post_verify(struct http_req *r, sy_err *err)
 }
 
 const struct route verify_routes[] = {
-	{"GET", "/api/v1/cards/{no}/verify", get_verify, VERIFIERS, 0,
+	{"GET", "/api/v1/cards/{no}/verify", get_verify, VERIFIERS, ROUTE_SNAPSHOT,
 	 "Verify a typed card number (check character first: a typo answers bad_check_character with no lookup;"
 	 " ?offer = an offer of the caller's organisation to check the holder's categories against). 200 with"
 	 " valid, reason (unknown_card, bad_check_character, not_issued, revoked, suspended, lost, replaced,"
