@@ -18,26 +18,30 @@
 
 #define MAX_PARAMS 64
 
+struct stmt_slot;
+
+struct sq_rows {
+	struct db_rows base;
+	struct sq *c;
+	sqlite3_stmt *stmt;
+	struct stmt_slot *slot; /* NULL when the statement is ours to finalize (and the rows malloc'd) */
+	int state;              /* 0 before first row returned, 1 have row, 2 done */
+	bool first_ready;       /* a row was stepped to by query() and not yet given */
+};
+
 struct stmt_slot {
 	const char *sql;
 	sqlite3_stmt *stmt;
 	bool busy; /* a db_rows is reading it */
 	/* where $n binds: SQLite numbers "$n" parameters in order of first use */
 	unsigned char pidx[MAX_PARAMS];
+	/* The rows of the one query reading the statement (busy): no allocation per query. */
+	struct sq_rows rows;
 };
 
 struct sq {
 	sqlite3 *h;
 	struct stmt_slot cache[STMT_CACHE_SIZE];
-};
-
-struct sq_rows {
-	struct db_rows base;
-	struct sq *c;
-	sqlite3_stmt *stmt;
-	struct stmt_slot *slot; /* NULL when the statement is ours to finalize */
-	int state;              /* 0 before first row returned, 1 have row, 2 done */
-	bool first_ready;       /* a row was stepped to by query() and not yet given */
 };
 
 static sy_status map_error(struct sq *c, int rc, sy_err *err)
@@ -260,11 +264,12 @@ static sy_status sq_query(void *impl, const char *sql, const db_val *args, int n
 		release(st, slot);
 		return s;
 	}
-	struct sq_rows *r = calloc(1, sizeof *r);
+	struct sq_rows *r = slot ? &slot->rows : malloc(sizeof *r);
 	if (!r) {
 		release(st, slot);
 		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 	}
+	memset(r, 0, sizeof *r);
 	r->base.ops = &sq_rows_ops;
 	r->c = c;
 	r->stmt = st;
@@ -318,19 +323,19 @@ static bool sq_isnull(const db_rows *b, int col) { return sqlite3_column_type(((
 static int64_t sq_int(const db_rows *b, int col) { return sqlite3_column_int64(((const struct sq_rows *)b)->stmt, col); }
 static double sq_dbl(const db_rows *b, int col) { return sqlite3_column_double(((const struct sq_rows *)b)->stmt, col); }
 
+/* NULL for SQL NULL: sqlite3_column_text says so itself (a type check first would decode the column twice). */
 static const char *sq_text(const db_rows *b, int col)
 {
-	sqlite3_stmt *st = ((const struct sq_rows *)b)->stmt;
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	return (const char *)sqlite3_column_text(st, col);
+	return (const char *)sqlite3_column_text(((const struct sq_rows *)b)->stmt, col);
 }
 
 static void sq_rows_free(db_rows *b)
 {
 	struct sq_rows *r = (struct sq_rows *)b;
-	release(r->stmt, r->slot);
-	free(r);
+	struct stmt_slot *slot = r->slot;
+	release(r->stmt, slot); /* after this the slot, and rows inside it, may be reused */
+	if (!slot)
+		free(r);
 }
 
 static const struct db_rows_ops sq_rows_ops = {
