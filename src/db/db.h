@@ -118,6 +118,7 @@ sy_status db_rollback_to_savepoint(db *d, sy_err *err);
  *   return db_tx_finish(d, own, st, err);   (commits only what it started)
  */
 sy_status db_tx_join(db *d, bool *own, sy_err *err);
+sy_status db_tx_finish(db *d, bool own, sy_status st, sy_err *err);
 
 /*
  * A read snapshot: the queries until db_snapshot_end read in one transaction.
@@ -131,7 +132,6 @@ sy_status db_tx_join(db *d, bool *own, sy_err *err);
  */
 sy_status db_snapshot_begin(db *d, sy_err *err);
 void db_snapshot_end(db *d);
-sy_status db_tx_finish(db *d, bool own, sy_status st, sy_err *err);
 
 /*
  * Apply the migrations not yet recorded in schema_migrations, each in its
