@@ -104,7 +104,8 @@ const struct route verify_routes[] = {
 	 " holder_barred, holder_deceased, not_eligible) and message when not, kind, the masked name and the"
 	 " offer's categories the holder has; never the 身份证号 or the address",
 	 NULL},
-	{"POST", "/api/v1/cards/verify", post_verify, VERIFIERS, 0,
+	/* A read like the GET (the code is a body only for its size): the key, the token and the card in one snapshot. */
+	{"POST", "/api/v1/cards/verify", post_verify, VERIFIERS, ROUTE_SNAPSHOT,
 	 "Verify a scanned e-card code (code: the SY1: text as scanned; offer_id optional): signature and times"
 	 " first (bad_format, unknown_key, bad_signature, code_expired, not_yet_valid), then the card as the"
 	 " typed-number check; a printed card's static code says to check the holder's 身份证 (check_id_card)",
