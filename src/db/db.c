@@ -43,6 +43,7 @@ void db_close(db *d)
 		return;
 	if (d->in_tx)
 		db_rollback(d);
+	db_snapshot_end(d);
 	d->ops->close(d->impl);
 	free(d);
 }
@@ -108,7 +109,7 @@ void db_rows_free(db_rows *r)
 
 sy_status db_begin(db *d, sy_err *err)
 {
-	if (d->in_tx)
+	if (d->in_tx || d->in_snapshot)
 		return sy_failf(err, SY_EINTERNAL, "nested_transaction", NULL,
 				"内部错误：事务嵌套", "internal error: nested transaction");
 	sy_status st = d->ops->exec(d->impl, d->ops->begin_sql, err);
@@ -162,6 +163,27 @@ sy_status db_tx_join(db *d, bool *own, sy_err *err)
 {
 	*own = !d->in_tx;
 	return *own ? db_begin(d, err) : SY_OK;
+}
+
+sy_status db_snapshot_begin(db *d, sy_err *err)
+{
+	if (d->in_tx || d->in_snapshot)
+		return sy_failf(err, SY_EINTERNAL, "nested_transaction", NULL,
+				"内部错误：事务嵌套", "internal error: nested transaction");
+	/* Marked on every backend, so that a transaction begun inside fails on both alike. */
+	sy_status st = d->ops->snapshot_begin ? d->ops->snapshot_begin(d->impl, err) : SY_OK;
+	if (st == SY_OK)
+		d->in_snapshot = true;
+	return st;
+}
+
+void db_snapshot_end(db *d)
+{
+	if (!d->in_snapshot)
+		return;
+	if (d->ops->snapshot_end)
+		d->ops->snapshot_end(d->impl);
+	d->in_snapshot = false;
 }
 
 sy_status db_tx_finish(db *d, bool own, sy_status st, sy_err *err)

@@ -121,6 +121,19 @@ sy_status db_tx_join(db *d, bool *own, sy_err *err);
 sy_status db_tx_finish(db *d, bool own, sy_status st, sy_err *err);
 
 /*
+ * A read snapshot: the queries until db_snapshot_end read in one transaction.
+ * SQLite takes and drops a WAL read lock for every transaction, under a
+ * mutex all the process's connections share (with a system call inside);
+ * a request that reads twice (its token, then its data) takes it once. A
+ * write inside is allowed but may fail busy (it cannot wait for a newer
+ * snapshot): only for best-effort writes. db_begin inside is an error.
+ * PostgreSQL: nothing (a BEGIN and a COMMIT would be two more round trips).
+ * db_snapshot_end is safe to call when none is open.
+ */
+sy_status db_snapshot_begin(db *d, sy_err *err);
+void db_snapshot_end(db *d);
+
+/*
  * Apply the migrations not yet recorded in schema_migrations, each in its
  * own transaction. Migrations come from the table the app registers.
  */

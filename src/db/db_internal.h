@@ -44,6 +44,9 @@ struct db_ops {
 	sy_status (*migrate_lock)(void *impl, sy_err *err);
 	void (*migrate_unlock)(void *impl);
 	void (*bulk_mode)(void *impl, bool on); /* optional */
+	/* Optional: start and end a read snapshot (db_snapshot_begin); end must leave no transaction open. */
+	sy_status (*snapshot_begin)(void *impl, sy_err *err);
+	void (*snapshot_end)(void *impl);
 	const char *begin_sql;
 	/* What the portable DDL token @ID@ becomes: an auto-assigned primary key. */
 	const char *id_column;
@@ -84,6 +87,7 @@ struct db {
 	const struct db_ops *ops;
 	void *impl;
 	bool in_tx;
+	bool in_snapshot;
 };
 
 #endif

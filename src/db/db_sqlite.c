@@ -18,26 +18,30 @@
 
 #define MAX_PARAMS 64
 
+struct stmt_slot;
+
+struct sq_rows {
+	struct db_rows base;
+	struct sq *c;
+	sqlite3_stmt *stmt;
+	struct stmt_slot *slot; /* NULL when the statement is ours to finalize (and the rows malloc'd) */
+	int state;              /* 0 before first row returned, 1 have row, 2 done */
+	bool first_ready;       /* a row was stepped to by query() and not yet given */
+};
+
 struct stmt_slot {
 	const char *sql;
 	sqlite3_stmt *stmt;
 	bool busy; /* a db_rows is reading it */
 	/* where $n binds: SQLite numbers "$n" parameters in order of first use */
 	unsigned char pidx[MAX_PARAMS];
+	/* The rows of the one query reading the statement (busy): no allocation per query. */
+	struct sq_rows rows;
 };
 
 struct sq {
 	sqlite3 *h;
 	struct stmt_slot cache[STMT_CACHE_SIZE];
-};
-
-struct sq_rows {
-	struct db_rows base;
-	struct sq *c;
-	sqlite3_stmt *stmt;
-	struct stmt_slot *slot; /* NULL when the statement is ours to finalize */
-	int state;              /* 0 before first row returned, 1 have row, 2 done */
-	bool first_ready;       /* a row was stepped to by query() and not yet given */
 };
 
 static sy_status map_error(struct sq *c, int rc, sy_err *err)
@@ -260,11 +264,12 @@ static sy_status sq_query(void *impl, const char *sql, const db_val *args, int n
 		release(st, slot);
 		return s;
 	}
-	struct sq_rows *r = calloc(1, sizeof *r);
+	struct sq_rows *r = slot ? &slot->rows : malloc(sizeof *r);
 	if (!r) {
 		release(st, slot);
 		return sy_failf(err, SY_ENOMEM, "out_of_memory", NULL, "内存不足", "out of memory");
 	}
+	memset(r, 0, sizeof *r);
 	r->base.ops = &sq_rows_ops;
 	r->c = c;
 	r->stmt = st;
@@ -318,25 +323,49 @@ static bool sq_isnull(const db_rows *b, int col) { return sqlite3_column_type(((
 static int64_t sq_int(const db_rows *b, int col) { return sqlite3_column_int64(((const struct sq_rows *)b)->stmt, col); }
 static double sq_dbl(const db_rows *b, int col) { return sqlite3_column_double(((const struct sq_rows *)b)->stmt, col); }
 
+/* NULL for SQL NULL: sqlite3_column_text says so itself (a type check first would decode the column twice). */
 static const char *sq_text(const db_rows *b, int col)
 {
-	sqlite3_stmt *st = ((const struct sq_rows *)b)->stmt;
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	return (const char *)sqlite3_column_text(st, col);
+	return (const char *)sqlite3_column_text(((const struct sq_rows *)b)->stmt, col);
 }
 
 static void sq_rows_free(db_rows *b)
 {
 	struct sq_rows *r = (struct sq_rows *)b;
-	release(r->stmt, r->slot);
-	free(r);
+	struct stmt_slot *slot = r->slot;
+	release(r->stmt, slot); /* after this the slot, and rows inside it, may be reused */
+	if (!slot)
+		free(r);
 }
 
 static const struct db_rows_ops sq_rows_ops = {
 	.next = sq_next, .ncols = sq_ncols, .colname = sq_colname, .isnull = sq_isnull,
 	.int_ = sq_int, .dbl = sq_dbl, .text = sq_text, .free = sq_rows_free,
 };
+
+/*
+ * A deferred BEGIN takes no lock: the first read starts the one read
+ * transaction that the following reads share. The statements are prepared
+ * once (the cache), not parsed per request as sqlite3_exec would.
+ */
+static const char SQ_SNAPSHOT_BEGIN[] = "BEGIN DEFERRED";
+static const char SQ_SNAPSHOT_COMMIT[] = "COMMIT";
+static const char SQ_SNAPSHOT_ROLLBACK[] = "ROLLBACK";
+
+static sy_status sq_snapshot_begin(void *impl, sy_err *err)
+{
+	int64_t changes;
+	return sq_execp(impl, SQ_SNAPSHOT_BEGIN, NULL, 0, &changes, err);
+}
+
+/* COMMIT keeps a best-effort write made inside; if it cannot, nothing is left open. */
+static void sq_snapshot_end(void *impl)
+{
+	struct sq *c = impl;
+	int64_t changes;
+	if (sq_execp(impl, SQ_SNAPSHOT_COMMIT, NULL, 0, &changes, NULL) != SY_OK && !sqlite3_get_autocommit(c->h))
+		sq_execp(impl, SQ_SNAPSHOT_ROLLBACK, NULL, 0, &changes, NULL);
+}
 
 /* 256 MiB of page cache while importing: index inserts then stay in memory. */
 static void sq_bulk_mode(void *impl, bool on)
@@ -554,6 +583,8 @@ const struct db_ops db_sqlite_ops = {
 	.ping = sq_ping,
 	.backup = sq_backup,
 	.bulk_mode = sq_bulk_mode,
+	.snapshot_begin = sq_snapshot_begin,
+	.snapshot_end = sq_snapshot_end,
 	.set_check_ddl = sq_set_check_ddl,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_column = "INTEGER PRIMARY KEY AUTOINCREMENT",

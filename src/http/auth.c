@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../lib/text.h"
 #include "../lib/timeutil.h"
 
 static const char SQL_SESSION_LOOKUP[] =
@@ -63,7 +64,7 @@ static bool stale(const char *last_iso, time_t now)
 
 static void copy_principal_text(char *dst, size_t cap, const char *src)
 {
-	snprintf(dst, cap, "%s", src ? src : "");
+	text_copy(dst, cap, src);
 }
 
 static sy_status auth_bearer(struct http_req *r, const char *token, sy_err *err)
@@ -92,7 +93,8 @@ static sy_status auth_bearer(struct http_req *r, const char *token, sy_err *err)
 	struct principal *p = &r->who;
 	p->token_id = db_int(rows, 0);
 	p->user_id = 0;
-	snprintf(p->name, sizeof p->name, "token:%.56s", db_text(rows, 1));
+	memcpy(p->name, "token:", 6);
+	text_copy(p->name + 6, 57, db_text(rows, 1)); /* "token:" and at most 56 bytes of its name */
 	p->role = role_parse(db_text(rows, 2));
 	copy_principal_text(p->region_code, sizeof p->region_code, db_text(rows, 3));
 	p->org_id = db_int(rows, 4);
@@ -158,11 +160,11 @@ sy_status auth_request(struct http_req *r, sy_err *err)
 {
 	char token[CRYPTO_TOKEN_MAX + 8];
 	const char *authz = http_header(r, "Authorization");
-	snprintf(r->who.ip, sizeof r->who.ip, "%s", r->ip ? r->ip : "");
+	text_copy(r->who.ip, sizeof r->who.ip, r->ip);
 	if (authz) {
 		if (strncasecmp(authz, "Bearer ", 7) != 0 || strlen(authz + 7) >= sizeof token)
 			return unauth(err, "invalid_token", "接口令牌无效", "invalid API token");
-		snprintf(token, sizeof token, "%s", authz + 7);
+		text_copy(token, sizeof token, authz + 7);
 		return auth_bearer(r, token, err);
 	}
 	const char *cookie = http_header(r, "Cookie");

@@ -124,8 +124,10 @@ static sy_status run_route(struct http_req *r, sy_err *err)
 		return sy_fail(err, SY_ETOOLARGE, "body_too_large", NULL, "请求体超过 %zu 字节上限",
 			       "request body exceeds %zu bytes", limit);
 	if (!(rt->flags & ROUTE_PUBLIC)) {
-		if ((st = http_db(r, err)) || (st = auth_request(r, err)))
-			return st;
+		if ((st = http_db(r, err)) ||
+		    ((rt->flags & ROUTE_SNAPSHOT) && (st = db_snapshot_begin(r->db, err))) ||
+		    (st = auth_request(r, err)))
+			return st; /* http_dispatch ends the snapshot */
 		if (!(rt->roles & (unsigned)r->who.role))
 			return sy_failf(err, SY_EFORBIDDEN, "forbidden", NULL,
 					"您的角色无权执行此操作", "your role may not do this");
@@ -162,6 +164,8 @@ void http_dispatch(struct http_req *r)
 		st = run_route(r, &err);
 	else
 		st = static_serve(r, &err);
+	if (r->db)
+		db_snapshot_end(r->db); /* whatever run_route returned */
 	if (st != SY_OK) {
 		if (!err.code[0])
 			sy_failf(&err, st, sy_status_name(st), NULL, "服务器内部错误", "internal error");

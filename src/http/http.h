@@ -32,6 +32,12 @@ enum route_flags {
 	ROUTE_EXPORT = 1 << 2,  /* accepts ?format=csv|xlsx */
 	ROUTE_NO_LOG = 1 << 3,  /* not in the access log (health probes) */
 	ROUTE_UPLOAD = 1 << 4,  /* the body is a file (CSV, xlsx) up to max_upload, not JSON */
+	/*
+	 * Reads only: authentication and the handler read one snapshot
+	 * (db_snapshot_begin; SQLite: one read transaction, not one per query).
+	 * The handler must not open a transaction.
+	 */
+	ROUTE_SNAPSHOT = 1 << 5,
 };
 
 struct route {

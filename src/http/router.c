@@ -158,9 +158,10 @@ struct search {
 	int best_params, best_order;
 };
 
-static void consider(struct search *s, const struct route *rt, int order)
+/* skip: the length of a prefix the pattern and the path are known to share (no {param} in it). */
+static void consider(struct search *s, const struct route *rt, int order, size_t skip)
 {
-	int n = match(NULL, rt->pattern, s->path);
+	int n = match(NULL, rt->pattern + skip, s->path + skip);
 	if (n < 0)
 		return;
 	s->path_known = true;
@@ -185,9 +186,9 @@ static void search_indexed(struct search *s)
 			hi = mid;
 	}
 	for (int i = lo; i < nkeyed && key_cmp(keyed[i].rt->pattern, keyed[i].keylen, s->path, klen) == 0; i++)
-		consider(s, keyed[i].rt, keyed[i].order);
+		consider(s, keyed[i].rt, keyed[i].order, klen); /* its key is the path's, compared above */
 	for (int i = 0; i < nunkeyed; i++)
-		consider(s, unkeyed[i].rt, unkeyed[i].order);
+		consider(s, unkeyed[i].rt, unkeyed[i].order, 0);
 }
 
 /*
@@ -204,7 +205,7 @@ enum route_match router_find(struct http_req *r, const struct route **out)
 		search_indexed(&s);
 	} else {
 		for (int i = 0; (rt = http_route_at(i)); i++)
-			consider(&s, rt, i);
+			consider(&s, rt, i, 0);
 	}
 	r->nparams = 0;
 	if (s.best && match(r, s.best->pattern, r->path) >= 0) {

@@ -23,6 +23,14 @@ bool sb_puts(strbuf *sb, const char *s);
 bool sb_putc(strbuf *sb, char c);
 bool sb_printf(strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Room for n more bytes now, so that appends up to that size do not grow the buffer again. */
+bool sb_reserve(strbuf *sb, size_t n);
+/*
+ * s as a JSON string: quoted, with '"', '\\' and control characters escaped
+ * (as jansson writes them); a byte that is not part of valid UTF-8 becomes
+ * U+FFFD, so the output is always valid JSON.
+ */
+bool sb_json_str(strbuf *sb, const char *s);
 /* Hand the buffer to the caller (free() it) and reset sb. Never NULL unless oom. */
 char *sb_steal(strbuf *sb);
 /* The content, "" when empty. */

@@ -3,6 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
+bool text_copy(char *dst, size_t cap, const char *src)
+{
+	size_t n = src ? strnlen(src, cap) : 0;
+	bool fits = n < cap;
+	if (!fits)
+		n = cap - 1;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+	return fits;
+}
+
 bool text_valid_utf8_line(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -5,6 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * src (NULL as "") copied into dst of cap bytes (cap > 0), cut to fit and
+ * always NUL-terminated, like snprintf(dst, cap, "%s", src) without the
+ * format machinery (hot paths copy several fields a request). false when cut.
+ */
+bool text_copy(char *dst, size_t cap, const char *src);
 /* true when s is well-formed UTF-8 with no control characters other than tab. */
 bool text_valid_utf8_line(const char *s);
 /* Characters (code points) in a UTF-8 string. */

@@ -32,6 +32,7 @@
 
 #include "db/db.h"
 #include "db/scope.h"
+#include "lib/strbuf.h"
 
 #define CARD_REASON_MAX 200
 #define CARD_NATIONAL_MAX 32
@@ -146,8 +147,13 @@ sy_status cards_verify_number(db *d, const char *number, const struct offer_term
  */
 sy_status cards_verify_code(db *d, const char *text, size_t len, int64_t now, const struct offer_terms *offer,
 			    struct card_verdict *v, sy_err *err);
-/* The verdict as the API shows it, in both languages' message. */
-json_t *card_verdict_json(const struct card_verdict *v, bool english);
+/*
+ * The verdict as the API shows it (the message in the language asked), as
+ * the members of a JSON object without its braces, so the caller can add
+ * its own: written straight into sb, as verification is the counter's hot
+ * path (no tree of JSON values to build and serialise per answer).
+ */
+void card_verdict_write(strbuf *sb, const struct card_verdict *v, bool english);
 
 /*
  * Demo data: cards in every state for the first eligible people (veterans

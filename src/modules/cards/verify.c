@@ -101,12 +101,12 @@ static sy_status lookup(db *d, const char *number, const struct offer_terms *off
 	bool found = db_next(r);
 	if (found) {
 		v->card_id = db_int(r, 0);
-		snprintf(state, sizeof state, "%s", db_text(r, 1));
-		snprintf(v->kind, sizeof v->kind, "%s", db_text(r, 2));
-		snprintf(v->categories, sizeof v->categories, "%s", db_text(r, 3));
+		text_copy(state, sizeof state, db_text(r, 1));
+		text_copy(v->kind, sizeof v->kind, db_text(r, 2));
+		text_copy(v->categories, sizeof v->categories, db_text(r, 3));
 		v->person_id = db_int(r, 4);
 		text_mask_name(db_text(r, 5), v->masked_name, sizeof v->masked_name);
-		snprintf(status, sizeof status, "%s", db_text(r, 6));
+		text_copy(status, sizeof status, db_text(r, 6));
 	}
 	db_rows_free(r);
 	if (!found) {
@@ -139,7 +139,7 @@ sy_status cards_verify_number(db *d, const char *number, const struct offer_term
 	char no[CARDNO_LEN + 1];
 	memset(v, 0, sizeof *v);
 	if (number && check_character_wrong(number)) {
-		snprintf(v->card_no, sizeof v->card_no, "%s", number);
+		text_copy(v->card_no, sizeof v->card_no, number);
 		refuse(v, "bad_check_character", "卡号校验位错误，请核对后重新输入",
 		       "the card number's check character is wrong: please check the number");
 		return SY_OK;
@@ -147,7 +147,7 @@ sy_status cards_verify_number(db *d, const char *number, const struct offer_term
 	sy_status st = cardno_validate(number ? number : "", "number", no, err);
 	if (st)
 		return st;
-	snprintf(v->card_no, sizeof v->card_no, "%s", no);
+	text_copy(v->card_no, sizeof v->card_no, no);
 	return lookup(d, no, offer, v, err);
 }
 
@@ -165,37 +165,49 @@ sy_status cards_verify_code(db *d, const char *text, size_t len, int64_t now, co
 		refuse(v, ecard_result_code(res), ecard_result_zh(res), ecard_result_en(res));
 		return SY_OK;
 	}
-	snprintf(v->card_no, sizeof v->card_no, "%s", card.card_no);
+	text_copy(v->card_no, sizeof v->card_no, card.card_no);
 	v->static_code = ecard_is_static(&card);
 	return lookup(d, card.card_no, offer, v, err);
 }
 
 /* A comma list as a JSON array of strings. */
-static json_t *list_json(const char *list)
+static void list_write(strbuf *sb, const char *list)
 {
-	json_t *a = json_array();
 	char code[64];
-	for (const char *p = list; a && text_list_next(&p, code, sizeof code);)
-		json_array_append_new(a, json_string(code));
-	return a;
+	bool first = true;
+	sb_putc(sb, '[');
+	for (const char *p = list; text_list_next(&p, code, sizeof code); first = false) {
+		if (!first)
+			sb_putc(sb, ',');
+		sb_json_str(sb, code);
+	}
+	sb_putc(sb, ']');
 }
 
-json_t *card_verdict_json(const struct card_verdict *v, bool english)
+void card_verdict_write(strbuf *sb, const struct card_verdict *v, bool english)
 {
-	json_t *o = json_pack("{s:b, s:s?, s:s?, s:s, s:b}", "valid", v->valid, "reason", v->reason, "message",
-			      v->reason ? (english ? v->msg_en : v->msg_zh) : NULL, "card_number", v->card_no,
-			      "static_code", v->static_code);
-	if (!o)
-		return NULL;
+	sb_puts(sb, v->valid ? "\"valid\":true" : "\"valid\":false");
+	const char *msg = v->reason ? (english ? v->msg_en : v->msg_zh) : NULL;
+	sb_puts(sb, ",\"reason\":"); /* null when valid */
+	v->reason ? sb_json_str(sb, v->reason) : sb_puts(sb, "null");
+	sb_puts(sb, ",\"message\":");
+	msg ? sb_json_str(sb, msg) : sb_puts(sb, "null");
+	sb_puts(sb, ",\"card_number\":");
+	sb_json_str(sb, v->card_no);
+	sb_puts(sb, v->static_code ? ",\"static_code\":true" : ",\"static_code\":false");
 	if (v->kind[0]) {
-		json_object_set_new(o, "kind", json_string(v->kind));
-		json_object_set_new(o, "name", json_string(v->masked_name));
+		sb_puts(sb, ",\"kind\":");
+		sb_json_str(sb, v->kind);
+		sb_puts(sb, ",\"name\":");
+		sb_json_str(sb, v->masked_name);
 	}
-	if (v->static_code)
-		json_object_set_new(o, "check_id_card",
-				    json_string(english ? "a printed card's code: check the holder's resident ID card"
-							: "纸质证件静态码，请核对持证人身份证"));
-	if (v->offer_checked)
-		json_object_set_new(o, "offer_categories", list_json(v->offer_matched));
-	return o;
+	if (v->static_code) {
+		sb_puts(sb, ",\"check_id_card\":");
+		sb_json_str(sb, english ? "a printed card's code: check the holder's resident ID card"
+				       : "纸质证件静态码，请核对持证人身份证");
+	}
+	if (v->offer_checked) {
+		sb_puts(sb, ",\"offer_categories\":");
+		list_write(sb, v->offer_matched);
+	}
 }

@@ -547,6 +547,46 @@ static void test_nested_begin(void **state)
 	assert_int_equal(count_parents(d), 1);
 }
 
+/*
+ * A read snapshot: on SQLite one read transaction (what another connection
+ * commits meanwhile is not seen until it ends), on PostgreSQL nothing.
+ * No transaction may start inside; a write inside is kept when it can be.
+ */
+static void test_snapshot(void **state)
+{
+	db *d = *state;
+	sy_err err = {0};
+	int64_t n0 = count_parents(d);
+	check_ok(db_snapshot_begin(d, &err), &err, "snapshot");
+	assert_int_equal(count_parents(d), n0);
+	db *d2 = open_db();
+	add_parent(d2, "meanwhile");
+	assert_int_equal(count_parents(d), g_pg ? n0 + 1 : n0);
+	sy_err_clear(&err);
+	assert_int_equal(db_begin(d, &err), SY_EINTERNAL);
+	assert_string_equal(err.code, "nested_transaction");
+	sy_err_clear(&err);
+	assert_int_equal(db_snapshot_begin(d, &err), SY_EINTERNAL);
+	/* A write from a snapshot older than the last commit cannot be made on SQLite (busy, at once). */
+	int64_t id;
+	sy_status st = db_query_int(d, SQL_INSERT_PARENT, DB_ARGS(DB_T("stale"), DB_NULL, DB_NULL, DB_NULL), &id, &err);
+	assert_int_equal(st, g_pg ? SY_OK : SY_EUNAVAILABLE);
+	db_snapshot_end(d);
+	db_snapshot_end(d); /* none open: a no-op */
+	assert_int_equal(count_parents(d), g_pg ? n0 + 2 : n0 + 1);
+
+	/* A write from the newest snapshot is kept at its end. */
+	check_ok(db_snapshot_begin(d, &err), &err, "snapshot");
+	int64_t n1 = count_parents(d);
+	add_parent(d, "inside");
+	db_snapshot_end(d);
+	assert_int_equal(count_parents(d2), n1 + 1);
+	/* And a transaction can start afterwards. */
+	check_ok(db_begin(d, &err), &err, "begin after snapshot");
+	db_rollback(d);
+	db_close(d2);
+}
+
 /* Iterate statement A while running statement A again for each row. */
 static void test_nested_query(void **state)
 {
@@ -896,6 +936,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_in_tx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_begin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_int_notfound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_execp_changes, setup, teardown),
