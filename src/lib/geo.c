@@ -235,6 +235,177 @@ bool geo_grid_within(const geo_grid *g, double lat, double lon, double r, struct
 	return true;
 }
 
+/* ---- the k nearest --------------------------------------------------------------------------- */
+
+/* The order of geo_grid_within: nearer first, then the lower index. */
+static bool hit_before(struct geo_hit a, struct geo_hit b)
+{
+	return a.m < b.m || (a.m == b.m && a.index < b.index);
+}
+
+/*
+ * The k best so far as a max-heap (the last of them on top): a point joins
+ * while there is room, or when it comes before the top, which then leaves.
+ */
+struct kbest {
+	struct geo_hit *h;
+	size_t n, k;
+};
+
+static void kbest_down(struct geo_hit *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && hit_before(h[m], h[l]))
+			m = l;
+		if (r < n && hit_before(h[m], h[r]))
+			m = r;
+		if (m == i)
+			return;
+		struct geo_hit t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void kbest_add(struct kbest *b, struct geo_hit x)
+{
+	if (b->n < b->k) {
+		size_t i = b->n++;
+		while (i && hit_before(b->h[(i - 1) / 2], x)) {
+			b->h[i] = b->h[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		b->h[i] = x;
+	} else if (hit_before(x, b->h[0])) {
+		b->h[0] = x;
+		kbest_down(b->h, b->n, 0);
+	}
+}
+
+/*
+ * The query's cells: the same box of cells geo_grid_visit reads (so the same
+ * points qualify), the point's own cell within it, and a lower bound on the
+ * distance to any point of a cell.
+ */
+struct kquery {
+	struct probe p;
+	int x0, x1, y0, y1, cx, cy;
+	double fmin; /* the least |cos| factor of probe_m over the box's latitudes */
+};
+
+/*
+ * Slack for where a point lies against its cell's bounds (cell_of divides in
+ * floating point): 1e-9° is 0.1 mm, far above that rounding and far below
+ * anything a walk can tell, so a bound never exceeds a point's distance.
+ */
+#define CELL_SLACK_DEG 1e-9
+
+static double gap(double v, double lo, double hi)
+{
+	double d = v < lo ? lo - v : v > hi ? v - hi : 0;
+	return d > CELL_SLACK_DEG ? d - CELL_SLACK_DEG : 0;
+}
+
+/* No point of cell (x, y) is nearer than this (probe_m's metres). */
+static double cell_bound(const geo_grid *g, const struct kquery *q, int x, int y)
+{
+	double la = g->lat0 + y * g->dlat, lo = g->lon0 + x * g->dlon;
+	double dy = gap(q->p.lat, la, la + g->dlat) * GEO_M_PER_DEG;
+	double dx = gap(q->p.lon, lo, lo + g->dlon) * GEO_M_PER_DEG * q->fmin;
+	return sqrt(dx * dx + dy * dy);
+}
+
+static bool kquery_at(const geo_grid *g, double lat, double lon, double r, struct kquery *q)
+{
+	if (!g || g->start[(size_t)g->nx * (size_t)g->ny] == 0 || !(r >= 0) || !geo_valid(lat, lon))
+		return false;
+	q->p = probe_at(lat, lon);
+	double c = fmax(q->p.cos_q, 0.01);
+	double rlat = r / GEO_M_PER_DEG, rlon = r / (GEO_M_PER_DEG * c);
+	/* As geo_grid_visit. */
+	double fx0 = floor((lon - rlon - g->lon0) / g->dlon), fx1 = floor((lon + rlon - g->lon0) / g->dlon);
+	double fy0 = floor((lat - rlat - g->lat0) / g->dlat), fy1 = floor((lat + rlat - g->lat0) / g->dlat);
+	if (fx1 < 0 || fy1 < 0 || fx0 >= g->nx || fy0 >= g->ny)
+		return false;
+	q->x0 = clampi(fx0, g->nx), q->x1 = clampi(fx1, g->nx), q->y0 = clampi(fy0, g->ny), q->y1 = clampi(fy1, g->ny);
+	int cx = clampi((lon - g->lon0) / g->dlon, g->nx), cy = clampi((lat - g->lat0) / g->dlat, g->ny);
+	q->cx = cx < q->x0 ? q->x0 : cx > q->x1 ? q->x1 : cx;
+	q->cy = cy < q->y0 ? q->y0 : cy > q->y1 ? q->y1 : cy;
+	/* probe_m's factor is linear in latitude: its least size over the box is at one end. */
+	double s = g->lat0 + q->y0 * g->dlat - CELL_SLACK_DEG, n = g->lat0 + (q->y1 + 1) * g->dlat + CELL_SLACK_DEG;
+	double fs = q->p.cos_q - q->p.half_sin_q * (s - lat), fn = q->p.cos_q - q->p.half_sin_q * (n - lat);
+	q->fmin = fs > 0 && fn > 0 ? fmin(fs, fn) * (1 - 1e-12) : 0;
+	return true;
+}
+
+/* Read cell (x, y) into b unless its bound already rules it out; its bound either way. */
+static double read_cell(const geo_grid *g, const struct kquery *q, int x, int y, double r, geo_keep_fn keep,
+			void *ctx, struct kbest *b)
+{
+	double bound = cell_bound(g, q, x, y);
+	double limit = b->n == b->k ? b->h[0].m : r;
+	if (bound > limit)
+		return bound;
+	size_t c = (size_t)y * (size_t)g->nx + (size_t)x;
+	for (uint32_t i = g->start[c]; i < g->start[c + 1]; i++) {
+		double m = probe_m(&q->p, g->plat[i], g->plon[i]);
+		if (m > r || (b->n == b->k && m > b->h[0].m))
+			continue;
+		if (keep && !keep(ctx, g->idx[i]))
+			continue;
+		kbest_add(b, (struct geo_hit){g->idx[i], m});
+	}
+	return bound;
+}
+
+size_t geo_grid_nearest_k(const geo_grid *g, double lat, double lon, double r, size_t k, geo_keep_fn keep,
+			  void *ctx, struct geo_hit *hits)
+{
+	struct kquery q;
+	struct kbest b = {hits, 0, k};
+	if (!k || !kquery_at(g, lat, lon, r, &q))
+		return 0;
+	int dmax = q.cx - q.x0;
+	dmax = q.x1 - q.cx > dmax ? q.x1 - q.cx : dmax;
+	dmax = q.cy - q.y0 > dmax ? q.cy - q.y0 : dmax;
+	dmax = q.y1 - q.cy > dmax ? q.y1 - q.cy : dmax;
+	/*
+	 * Ring d is the cells d steps from the point's cell (within the box). A
+	 * cell's bound is no less than that of its neighbour towards the point's
+	 * cell, so once a whole ring is beyond the k-th kept (or beyond r), every
+	 * ring after it is too.
+	 */
+	for (int d = 0; d <= dmax; d++) {
+		double least = INFINITY;
+		int xa = q.cx - d < q.x0 ? q.x0 : q.cx - d, xb = q.cx + d > q.x1 ? q.x1 : q.cx + d;
+		for (int y = q.cy - d; y <= q.cy + d; y++) {
+			if (y < q.y0 || y > q.y1)
+				continue;
+			if (y == q.cy - d || y == q.cy + d) {
+				for (int x = xa; x <= xb; x++)
+					least = fmin(least, read_cell(g, &q, x, y, r, keep, ctx, &b));
+				continue;
+			}
+			if (q.cx - d >= q.x0)
+				least = fmin(least, read_cell(g, &q, q.cx - d, y, r, keep, ctx, &b));
+			if (q.cx + d <= q.x1)
+				least = fmin(least, read_cell(g, &q, q.cx + d, y, r, keep, ctx, &b));
+		}
+		if (least > (b.n == b.k ? b.h[0].m : r))
+			break;
+	}
+	/* The heap, sorted: take the last off the top, into the end. */
+	for (size_t n = b.n; n > 1; n--) {
+		struct geo_hit t = hits[0];
+		hits[0] = hits[n - 1];
+		hits[n - 1] = t;
+		kbest_down(hits, n - 1, 0);
+	}
+	return b.n;
+}
+
 struct best {
 	struct geo_hit hit;
 	bool found;

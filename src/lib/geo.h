@@ -58,6 +58,18 @@ bool geo_grid_within(const geo_grid *g, double lat, double lon, double r, struct
  */
 typedef bool (*geo_visit_fn)(void *ctx, uint32_t index, double m);
 void geo_grid_visit(const geo_grid *g, double lat, double lon, double r, geo_visit_fn fn, void *ctx);
+/*
+ * The k nearest points within r metres that keep(ctx, index) accepts (every
+ * one when keep is NULL), nearest first (ties by index): the first k that
+ * geo_grid_within would list, after the filter, without listing the rest.
+ * hits has room for k; returns how many it filled (fewer when fewer qualify).
+ * It reads the cells from the point's outwards and stops at the first ring
+ * of cells that cannot hold a point nearer than the k-th kept, so a search
+ * costs about the k points' cells however many more are within r.
+ */
+typedef bool (*geo_keep_fn)(void *ctx, uint32_t index);
+size_t geo_grid_nearest_k(const geo_grid *g, double lat, double lon, double r, size_t k, geo_keep_fn keep,
+			  void *ctx, struct geo_hit *hits);
 /* The nearest point within max_r metres: true with *hit filled, false when none is. */
 bool geo_grid_nearest(const geo_grid *g, double lat, double lon, double max_r, struct geo_hit *hit);
 

@@ -2,7 +2,8 @@
  * Unit tests for src/lib/geo.c: haversine against distances known in closed
  * form and a published one; the local approximation's documented error
  * bounds; the grid index against brute force (within r, nearest first;
- * nearest; per-cell counts and bounds), an empty grid, a query outside it,
+ * nearest; the k nearest, which must be geo_grid_within's first k after a
+ * filter; per-cell counts and bounds), an empty grid, a query outside it,
  * and a stray far point that must not make the grid enormous.
  */
 #include "testutil.h"
@@ -140,6 +141,95 @@ static void test_nearest(void **state)
 	geo_grid_free(g);
 }
 
+/* A filter for the k nearest: indexes that are not multiples of *every (0: keep all). */
+static bool keep_not_multiple(void *ctx, uint32_t index)
+{
+	uint32_t every = *(const uint32_t *)ctx;
+	return every == 0 || index % every != 0;
+}
+
+/*
+ * The k nearest equal the first k of geo_grid_within's list after the same
+ * filter: the same points, distances, order (ties by index) and count.
+ */
+static void expect_first_k(const geo_grid *g, double lat, double lon, double r, size_t k, uint32_t every)
+{
+	struct geo_hit *all, got[64];
+	size_t n, want = 0;
+	assert_true(k <= 64);
+	assert_true(geo_grid_within(g, lat, lon, r, &all, &n));
+	size_t filled = geo_grid_nearest_k(g, lat, lon, r, k, every ? keep_not_multiple : NULL, &every, got);
+	for (size_t i = 0; i < n && want < k; i++) {
+		if (every && all[i].index % every == 0)
+			continue;
+		assert_int_equal(got[want].index, all[i].index);
+		assert_true(got[want].m == all[i].m);
+		want++;
+	}
+	assert_int_equal(filled, want);
+	free(all);
+}
+
+static void test_nearest_k_matches_within(void **state)
+{
+	(void)state;
+	scatter();
+	/* Cells smaller and larger than the radii, so that rings stop early and late. */
+	static const double cells[] = {150, 500, 3000};
+	for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+		geo_grid *g = geo_grid_build(plat, plon, NPTS, cells[c]);
+		assert_non_null(g);
+		for (int q = 0; q < 300; q++) {
+			/* Some queries fall outside the points' box. */
+			double lat = 38.22 + 0.16 * rnd(), lon = 116.77 + 0.18 * rnd(), r = 50 + 3000 * rnd();
+			size_t k = 1 + (size_t)(40 * rnd());
+			expect_first_k(g, lat, lon, r, k, (uint32_t)(q % 4)); /* 0: no filter; 1: keep none */
+		}
+		geo_grid_free(g);
+	}
+}
+
+static void test_nearest_k_edges(void **state)
+{
+	(void)state;
+	struct geo_hit got[8];
+	uint32_t none = 1;
+	/* An empty grid; k = 0; a radius that is not a number. */
+	geo_grid *g = geo_grid_build(NULL, NULL, 0, 500);
+	assert_int_equal(geo_grid_nearest_k(g, 38.3, 116.8, 1000, 8, NULL, NULL, got), 0);
+	geo_grid_free(g);
+	scatter();
+	g = geo_grid_build(plat, plon, NPTS, 400);
+	assert_int_equal(geo_grid_nearest_k(g, 38.3, 116.85, 1000, 0, NULL, NULL, got), 0);
+	assert_int_equal(geo_grid_nearest_k(g, 38.3, 116.85, NAN, 8, NULL, NULL, got), 0);
+	/* A filter that keeps nothing; a point far outside the grid. */
+	assert_int_equal(geo_grid_nearest_k(g, 38.3, 116.85, 5000, 8, keep_not_multiple, &none, got), 0);
+	assert_int_equal(geo_grid_nearest_k(g, 30, 100, 5000, 8, NULL, NULL, got), 0);
+	/* k beyond what is within r: all of them, as within lists them. */
+	expect_first_k(g, 38.3, 116.85, 120, 64, 0);
+	geo_grid_free(g);
+	/*
+	 * Ties: three points on one spot, and four the same angle east or west
+	 * of it (binary fractions, so the differences are exact): each group
+	 * at one distance, in index order.
+	 */
+	double la[7] = {38.25, 38.25, 38.25, 38.25, 38.25, 38.25, 38.25};
+	double lo[7] = {116.7578125, 116.75, 116.7421875, 116.75, 116.7578125, 116.7421875, 116.75};
+	g = geo_grid_build(la, lo, 7, 100);
+	assert_int_equal(geo_grid_nearest_k(g, 38.25, 116.75, 1000, 8, NULL, NULL, got), 7);
+	static const uint32_t order[7] = {1, 3, 6, 0, 2, 4, 5};
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(got[i].index, order[i]);
+	assert_true(got[0].m == 0 && got[2].m == 0 && got[3].m > 0 && got[3].m == got[6].m);
+	/* Two of the three on the spot: the lower indexes. */
+	assert_int_equal(geo_grid_nearest_k(g, 38.25, 116.75, 1000, 2, NULL, NULL, got), 2);
+	assert_int_equal(got[0].index, 1);
+	assert_int_equal(got[1].index, 3);
+	for (int k = 1; k <= 8; k++)
+		expect_first_k(g, 38.25, 116.7503, 1000, (size_t)k, 0);
+	geo_grid_free(g);
+}
+
 static void test_cells_count_and_bounds(void **state)
 {
 	(void)state;
@@ -212,6 +302,8 @@ int main(void)
 		cmocka_unit_test(test_fast_error_bounds),
 		cmocka_unit_test(test_within_matches_brute_force),
 		cmocka_unit_test(test_nearest),
+		cmocka_unit_test(test_nearest_k_matches_within),
+		cmocka_unit_test(test_nearest_k_edges),
 		cmocka_unit_test(test_cells_count_and_bounds),
 		cmocka_unit_test(test_edges),
 	};
