@@ -20,6 +20,8 @@ void sb_free(strbuf *sb);
 void sb_reset(strbuf *sb);
 bool sb_append(strbuf *sb, const char *s, size_t n);
 bool sb_puts(strbuf *sb, const char *s);
+/* A string literal, its length known at compile time. */
+#define sb_lit(sb, lit) sb_append((sb), "" lit, sizeof(lit) - 1)
 bool sb_putc(strbuf *sb, char c);
 bool sb_printf(strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
