@@ -125,6 +125,10 @@ fuzz:
 $(BUILD)/bench/placement: bench/placement.c $(OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(HARDEN) $(LDHARDEN) -o $@ $< $(OBJ) $(LIBS)
+# Nearby search in process (bench/nearby.sh builds and runs it).
+$(BUILD)/bench/nearby: bench/nearby.c $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) $(HARDEN) $(LDHARDEN) -o $@ $< $(OBJ) $(LIBS)
 
 bench:
 	scripts/deps.sh bench
@@ -133,6 +137,7 @@ bench:
 	bench/people.sh
 	bench/verify.sh
 	bench/circle.sh
+	bench/nearby.sh
 	bench/placement.sh
 
 install: all

@@ -69,6 +69,11 @@ static void request(const char *method, const char *path, const char *query, con
 			snprintf(out->set_cookie, sizeof out->set_cookie, "%s", r.resp_headers[i].value);
 	if (r.out)
 		snprintf(out->body, sizeof out->body, "%.*s", (int)(r.out_len < 511 ? r.out_len : 511), r.out);
+	/* A handler may answer JSON as text it put together (nearby search): read it as the server sends it. */
+	if (!out->json && r.out && r.content_type && strncmp(r.content_type, "application/json", 16) == 0) {
+		out->json = json_loadb(r.out, r.out_len, 0, NULL);
+		assert_non_null(out->json);
+	}
 	if (r.out_fd >= 0)
 		close(r.out_fd);
 	http_req_cleanup(&r);

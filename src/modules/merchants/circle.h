@@ -29,6 +29,7 @@
 
 #include "db/db.h"
 #include "db/scope.h"
+#include "lib/strbuf.h"
 
 /* Limits of what the settings and queries accept (sanity, not policy). */
 #define CIRCLE_MINUTES_MAX 60
@@ -74,15 +75,19 @@ struct circle_nearby_query {
 	int limit;            /* 1..CIRCLE_NEARBY_LIMIT_MAX */
 };
 /*
- * Members within q->minutes' walk of (lat, lon), nearest first:
+ * Members within q->minutes' walk of (lat, lon), nearest first (ties by the
+ * order they were loaded in, org id), appended to out as JSON text (what
+ * jansson would write, compact):
  * {"center": {lat, lon}, "minutes", "walk_m", "reach_m" (the straight-line
  * radius), "items": [{org_id, name, category, address,
- * region_code, lat, lon, distance_m, walk_m, minutes, offers}]}; offers are
+ * region_code, lat, lon, offers, distance_m, walk_m, minutes}]}; offers are
  * the member's switched-on offers current today (China date): [{id, title,
  * benefit_kind, benefit_value, categories: [{code, label}], usage_rule,
- * companion_allowed, valid_until}], cached with the network.
+ * companion_allowed, valid_until}], cached with the network. Text rather
+ * than a json_t: the members' parts are written once per copy of the
+ * network, and a search only joins them (bench/nearby.c measures it).
  */
-sy_status circle_nearby(db *d, const struct circle_nearby_query *q, json_t **out, sy_err *err);
+sy_status circle_nearby(db *d, const struct circle_nearby_query *q, strbuf *out, sy_err *err);
 /*
  * Where the caller is, for a nearby search that names no point: a person's
  * home, an organisation role's organisation, else the seat of the caller's

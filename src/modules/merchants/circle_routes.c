@@ -47,7 +47,7 @@ static sy_status query_int(struct http_req *r, const char *key, int min, int max
 static sy_status get_nearby(struct http_req *r, sy_err *err)
 {
 	struct circle_nearby_query q = {.limit = 20};
-	json_t *out;
+	strbuf out;
 	sy_status st;
 	bool has_lat = http_query(r, "lat") && *http_query(r, "lat"), has_lon = http_query(r, "lon") && *http_query(r, "lon");
 	/* Neither: around the caller (home, organisation, region); one alone is a mistake. */
@@ -57,10 +57,17 @@ static sy_status get_nearby(struct http_req *r, sy_err *err)
 		st = query_double(r, "lon", true, &q.lon, err);
 	if (st || (st = query_int(r, "minutes", 1, CIRCLE_MINUTES_MAX, &q.minutes, err)) ||
 	    (st = query_int(r, "limit", 1, CIRCLE_NEARBY_LIMIT_MAX, &q.limit, err)) ||
-	    (st = http_query_str(r, "category", CIRCLE_CATEGORY_MAX, &q.category, err)) ||
-	    (st = circle_nearby(r->db, &q, &out, err)))
+	    (st = http_query_str(r, "category", CIRCLE_CATEGORY_MAX, &q.category, err)))
 		return st;
-	http_json(r, 200, out);
+	/* The answer comes as JSON text (see circle_nearby): sent as it is. */
+	sb_init(&out);
+	if ((st = circle_nearby(r->db, &q, &out, err))) {
+		sb_free(&out);
+		return st;
+	}
+	r->out_len = out.len;
+	r->out = sb_steal(&out);
+	r->content_type = "application/json; charset=utf-8";
 	return SY_OK;
 }
 

@@ -2,6 +2,7 @@
 #ifndef SY_MERCHANTS_INTERNAL_H
 #define SY_MERCHANTS_INTERNAL_H
 
+#include "lib/strbuf.h"
 #include "merchants.h"
 
 /* What the caller wants to do with an organisation. */
@@ -30,6 +31,8 @@ sy_status merchants_oom(sy_err *err);
 sy_status merchants_finish(db *d, bool own, sy_status st, sy_err *err);
 /* [{code, label}] of a stored comma list of person category codes (an offer's "for whom"). */
 json_t *merchants_categories_json(const char *list);
+/* The same as JSON text, appended to sb (nearby search's cached offers). */
+void merchants_categories_text(strbuf *sb, const char *list);
 /* Checked optional text: at most max bytes, one line. */
 sy_status merchants_check_text(const char *s, size_t max, const char *field, sy_err *err);
 

@@ -10,6 +10,7 @@
 
 #include "db/page.h"
 #include "internal.h"
+#include "lib/jsonw.h"
 #include "lib/text.h"
 #include "lib/timeutil.h"
 #include "modules/registry/people.h"
@@ -195,6 +196,21 @@ json_t *merchants_categories_json(const char *list)
 			cats = NULL;
 		}
 	return cats;
+}
+
+void merchants_categories_text(strbuf *sb, const char *list)
+{
+	char code[64];
+	bool first = true;
+	sb_putc(sb, '[');
+	for (const char *p = list; text_list_next(&p, code, sizeof code); first = false) {
+		sb_puts(sb, first ? "{\"code\":" : ",{\"code\":");
+		jsonw_string(sb, code);
+		sb_puts(sb, ",\"label\":");
+		jsonw_string(sb, person_category_label(code, false));
+		sb_putc(sb, '}');
+	}
+	sb_putc(sb, ']');
 }
 
 /* The stored offer and its org, if the caller may reach it as acc (404 offer_not_found otherwise). */

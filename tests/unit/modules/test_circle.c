@@ -130,13 +130,30 @@ static json_t *item(json_t *o, size_t i) { return json_array_get(json_object_get
 static json_int_t ival(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static double nval(json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
 
+/* circle_nearby's text, parsed (it must be JSON); NULL on failure. */
+static sy_status nearby(const struct circle_nearby_query *q, json_t **out, sy_err *err)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sy_status st = circle_nearby(d, q, &sb, err);
+	*out = NULL;
+	if (!st) {
+		json_error_t je;
+		*out = json_loads(sb_str(&sb), 0, &je);
+		if (!*out)
+			fail_msg("not JSON (%s): %s", je.text, sb_str(&sb));
+	}
+	sb_free(&sb);
+	return st;
+}
+
 static void test_nearby(void **state)
 {
 	(void)state;
 	sy_err err;
 	json_t *out;
 	struct circle_nearby_query q = {.lat = lat_at(0), .lon = lon_at(10), .limit = 20};
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_OK);
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
 	assert_int_equal(ival(out, "minutes"), 10);
 	assert_int_equal(ival(out, "walk_m"), 500);
 	/* M1 10 m away, then M2 290 m (377 m walk, 7.5 min); M3 has left; nothing else within 385 m. */
@@ -151,19 +168,19 @@ static void test_nearby(void **state)
 	json_decref(out);
 	/* A category; a shorter walk (5 min: 192 m reaches M1 only); a limit. */
 	q.category = "retail";
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_OK);
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
 	assert_int_equal(ival(item(out, 0), "org_id"), m2);
 	json_decref(out);
 	q.category = NULL;
 	q.minutes = 5;
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_OK);
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
 	assert_int_equal(ival(item(out, 0), "org_id"), m1);
 	json_decref(out);
 	q.minutes = 0;
 	q.limit = 1;
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_OK);
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
 	json_decref(out);
 	/* Where the caller is: a person's home; an organisation's place; a region's seat; else a 400 on lat. */
@@ -185,15 +202,15 @@ static void test_nearby(void **state)
 	assert_string_equal(err.field, "lat");
 	/* Bad input names its field. */
 	q.lat = 91;
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_EINVAL);
+	assert_int_equal(nearby(&q, &out, &err), SY_EINVAL);
 	assert_string_equal(err.field, "lat");
 	q.lat = LAT0;
 	q.lon = NAN;
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_EINVAL);
+	assert_int_equal(nearby(&q, &out, &err), SY_EINVAL);
 	assert_string_equal(err.field, "lon");
 	q.lon = LON0;
 	q.minutes = 61;
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_EINVAL);
+	assert_int_equal(nearby(&q, &out, &err), SY_EINVAL);
 	assert_string_equal(err.field, "minutes");
 }
 
@@ -394,12 +411,98 @@ static void test_settings(void **state)
 	/* Nearby follows the new default at once (the change dropped this process's copy). */
 	json_t *out;
 	struct circle_nearby_query q = {.lat = lat_at(0), .lon = lon_at(1000), .limit = 20};
-	assert_int_equal(circle_nearby(d, &q, &out, &err), SY_OK);
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
 	assert_int_equal(ival(out, "minutes"), 20);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
 	json_decref(out);
 	struct circle_settings_patch back = {.default_minutes = 10};
 	assert_int_equal(circle_settings_set(d, &sys, &back, &err), SY_OK);
+}
+
+static void offer(int64_t org_id, const char *title, const char *categories, const char *from, const char *until)
+{
+	sy_err err;
+	assert_int_equal(db_execp(d,
+				  "INSERT INTO offers (org_id, title, benefit_kind, benefit_value, categories, usage_rule,"
+				  " companion_allowed, valid_from, valid_until, created_by, created_at, updated_at)"
+				  " VALUES ($1, $2, 'discount', 0.85, $3, 'once_per_day', 1, $4, $5, 'test',"
+				  " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+				  DB_ARGS(DB_I(org_id), DB_T(title), DB_T(categories), from ? DB_T(from) : DB_NULL,
+					  until ? DB_T(until) : DB_NULL),
+				  NULL, &err),
+			 SY_OK);
+}
+
+/*
+ * The answer is put together from text written once per copy of the network:
+ * it must be the JSON jansson would write (so clients see what they saw),
+ * escape what names hold, list only today's offers, and break ties of
+ * distance by org id, also when the limit cuts between them. Last: it adds
+ * members (20 km east of the others, out of everyone's reach).
+ */
+static void test_nearby_text(void **state)
+{
+	(void)state;
+	sy_err err;
+	json_t *out;
+	int64_t a = org("引号\"与\\反斜杠\n店", "130902", 20000, 0, "member", "catering");
+	int64_t b = org("同一地点", "130902", 20000, 0, "member", "retail");
+	int64_t c = org("稍远", "130902", 20100, 0, "member", "catering");
+	offer(a, "九折\"优惠\"", "veteran,martyr_family", NULL, "2099-12-31");
+	offer(a, "已过期", "", NULL, "2000-01-01");
+	offer(a, "明年起", "", "2099-01-01", NULL);
+	offer(c, "另一家", "", "2000-01-01", NULL);
+	circle_invalidate(); /* written behind the merchants module's back */
+	strbuf sb;
+	sb_init(&sb);
+	struct circle_nearby_query q = {.lat = lat_at(0), .lon = lon_at(20000), .limit = 20};
+	assert_int_equal(circle_nearby(d, &q, &sb, &err), SY_OK);
+	/* jansson, reading and writing it again, gives the same bytes. */
+	out = json_loads(sb_str(&sb), 0, NULL);
+	assert_non_null(out);
+	char *again = json_dumps(out, JSON_COMPACT);
+	assert_string_equal(again, sb_str(&sb));
+	free(again);
+	sb_free(&sb);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 3);
+	assert_int_equal(ival(item(out, 0), "org_id"), a);
+	assert_int_equal(ival(item(out, 1), "org_id"), b);
+	assert_int_equal(ival(item(out, 2), "org_id"), c);
+	assert_int_equal(ival(item(out, 2), "distance_m"), 100);
+	assert_string_equal(json_string_value(json_object_get(item(out, 0), "name")), "引号\"与\\反斜杠\n店");
+	json_t *offers = json_object_get(item(out, 0), "offers");
+	assert_int_equal(json_array_size(offers), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(offers, 0), "title")), "九折\"优惠\"");
+	assert_true(json_number_value(json_object_get(json_array_get(offers, 0), "benefit_value")) == 0.85);
+	json_t *cats = json_object_get(json_array_get(offers, 0), "categories");
+	assert_int_equal(json_array_size(cats), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(cats, 1), "code")), "martyr_family");
+	assert_int_equal(json_array_size(json_object_get(item(out, 1), "offers")), 0);
+	assert_int_equal(json_array_size(json_object_get(item(out, 2), "offers")), 1);
+	json_decref(out);
+	/* The limit cuts between two at one distance: the lower org id; a category skips the nearer. */
+	q.limit = 1;
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	assert_int_equal(ival(item(out, 0), "org_id"), a);
+	json_decref(out);
+	q.category = "retail";
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
+	assert_int_equal(ival(item(out, 0), "org_id"), b);
+	json_decref(out);
+	q.category = "catering";
+	q.lon = lon_at(20100);
+	q.limit = 2;
+	assert_int_equal(nearby(&q, &out, &err), SY_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 2);
+	assert_int_equal(ival(item(out, 0), "org_id"), c);
+	assert_int_equal(ival(item(out, 1), "org_id"), a);
+	json_decref(out);
+	/* A limit outside 1–200 is the caller's mistake, named. */
+	q.limit = 0;
+	assert_int_equal(circle_nearby(d, &q, &sb, &err), SY_EINVAL);
+	assert_string_equal(err.field, "limit");
+	sb_free(&sb);
 }
 
 int main(void)
@@ -411,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_suggestions),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_nearby_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
