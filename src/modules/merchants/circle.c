@@ -279,11 +279,10 @@ static sy_status places_load(db *d, const char *sql, const db_val *args, int nar
  * takes about 8.
  */
 
-/* A member's offer as nearby search shows it: its JSON text, and the dates it may be used. */
+/* A member's offer as nearby search shows it: where its JSON text is, and the dates it may be used. */
 struct cached_offer {
-	const char *valid_from, *valid_until; /* China dates, inclusive; NULL: open */
-	const char *json;                     /* {id, title, …}, in the network's arena */
-	size_t len;
+	uint32_t at, len;                 /* {id, title, …} is text[at .. at + len) */
+	char valid_from[11], valid_until[11]; /* China dates (YYYY-MM-DD), inclusive; "": open */
 };
 
 /* The largest number of tenths of a minute a walk within the circle can take. */
@@ -294,17 +293,17 @@ struct network {
 	struct circle_settings s;
 	struct places members;
 	/*
-	 * Member i's object up to its offers: {"org_id":…,"lat":…,"lon":…,"offers":[
-	 * (json[i], json_len[i] bytes), in text.
+	 * Every piece of text, one after another (no pointer or alignment each):
+	 * member i's object up to its offers, {"org_id":…,"lat":…,"lon":…,"offers":[
+	 * is text[member_at[i] .. member_at[i + 1]).
 	 */
-	const char **json;
-	size_t *json_len;
+	char *text;
+	uint32_t *member_at;
 	/* Member i's offers are offers[first[i] .. first[i] + count[i]). */
 	struct cached_offer *offers;
-	size_t *first, *count;
+	uint32_t *first, *count;
 	/* "minutes" as jansson writes n / 10 (round_to's tenths), for n up to MINUTE_TENTHS. */
 	char tenths[MINUTE_TENTHS + 1][24];
-	arena text;
 	time_t until;
 	/* The China date when it was loaded, and when that day ends (China keeps UTC+8 all year). */
 	char day[11];
@@ -321,12 +320,11 @@ static bool cache_loading;
 static void network_free(struct network *n)
 {
 	places_free(&n->members);
-	free(n->json);
-	free(n->json_len);
+	free(n->text);
+	free(n->member_at);
 	free(n->offers);
 	free(n->first);
 	free(n->count);
-	arena_free(&n->text);
 	free(n);
 }
 
@@ -351,13 +349,13 @@ void circle_invalidate(void)
 	network_release(old);
 }
 
-/* sb's text, kept in the network's arena (sb reset for the next piece); NULL when out of memory. */
-static const char *keep_text(struct network *n, strbuf *sb, size_t *len)
+/* Where the next piece of text starts; false when the text no longer fits 32-bit offsets (4 GB). */
+static bool text_at(const strbuf *text, uint32_t *at)
 {
-	const char *t = sb->oom ? NULL : arena_strndup(&n->text, sb_str(sb), sb->len);
-	*len = sb->len;
-	sb_reset(sb);
-	return t;
+	if (text->oom || text->len > UINT32_MAX)
+		return false;
+	*at = (uint32_t)text->len;
+	return true;
 }
 
 /* An offer row of SQL_MEMBER_OFFERS as the offers API shows it (the fields a holder reads). */
@@ -385,11 +383,19 @@ static void offer_text(strbuf *sb, db_rows *r)
 	sb_putc(sb, '}');
 }
 
+/* A stored date (YYYY-MM-DD: the offers module checks them) or "" for NULL. */
+static void copy_date(char out[11], const char *date)
+{
+	size_t n = date ? strnlen(date, 10) : 0;
+	memcpy(out, date ? date : "", n);
+	out[n] = '\0';
+}
+
 /*
  * The members' offers, one query, matched to the members by org id: both
  * come ordered by it, so one pass pairs them.
  */
-static sy_status offers_load(db *d, struct network *n, strbuf *sb, sy_err *err)
+static sy_status offers_load(db *d, struct network *n, strbuf *text, sy_err *err)
 {
 	struct places *m = &n->members;
 	size_t cap = 0, nof = 0, i = 0;
@@ -416,31 +422,33 @@ static sy_status offers_load(db *d, struct network *n, strbuf *sb, sy_err *err)
 			cap = c;
 		}
 		struct cached_offer *o = &n->offers[nof];
-		offer_text(sb, r);
-		o->json = keep_text(n, sb, &o->len);
-		o->valid_from = arena_strdup(&n->text, db_text(r, 8));
-		o->valid_until = arena_strdup(&n->text, db_text(r, 9));
-		if (!o->json || (db_text(r, 8) && !o->valid_from) || (db_text(r, 9) && !o->valid_until)) {
+		uint32_t end;
+		bool ok = text_at(text, &o->at);
+		offer_text(text, r);
+		if (!ok || !text_at(text, &end) || nof >= UINT32_MAX) {
 			st = oom(err);
 			break;
 		}
+		o->len = end - o->at;
+		copy_date(o->valid_from, db_text(r, 8));
+		copy_date(o->valid_until, db_text(r, 9));
 		if (!n->count[i]++)
-			n->first[i] = nof;
+			n->first[i] = (uint32_t)nof;
 		nof++;
 	}
 	db_rows_free(r);
 	return st;
 }
 
-/* Each member's object up to its offers, and the minutes' texts. */
+/* Each member's object up to its offers (after the offers in text), and the minutes' texts. */
 static sy_status texts_make(struct network *n, strbuf *sb, sy_err *err)
 {
 	const struct places *p = &n->members;
-	n->json = malloc((p->n ? p->n : 1) * sizeof *n->json);
-	n->json_len = malloc((p->n ? p->n : 1) * sizeof *n->json_len);
-	if (!n->json || !n->json_len)
+	if (!(n->member_at = malloc((p->n + 1) * sizeof *n->member_at)))
 		return oom(err);
 	for (size_t i = 0; i < p->n; i++) {
+		if (!text_at(sb, &n->member_at[i]))
+			return oom(err);
 		sb_lit(sb, "{\"org_id\":");
 		jsonw_int(sb, p->id[i]);
 		sb_lit(sb, ",\"name\":");
@@ -456,16 +464,21 @@ static sy_status texts_make(struct network *n, strbuf *sb, sy_err *err)
 		sb_lit(sb, ",\"lon\":");
 		jsonw_real(sb, p->lon[i]);
 		sb_lit(sb, ",\"offers\":[");
-		if (!(n->json[i] = keep_text(n, sb, &n->json_len[i])))
-			return oom(err);
 	}
-	for (int t = 0; t <= MINUTE_TENTHS; t++) {
-		jsonw_real(sb, t * 0.1);
-		if (sb->oom || sb->len >= sizeof n->tenths[t])
+	if (!text_at(sb, &n->member_at[p->n]))
+		return oom(err);
+	strbuf t;
+	sb_init(&t);
+	for (int k = 0; k <= MINUTE_TENTHS; k++) {
+		jsonw_real(&t, k * 0.1);
+		if (t.oom || t.len >= sizeof n->tenths[k]) {
+			sb_free(&t);
 			return oom(err);
-		memcpy(n->tenths[t], sb_str(sb), sb->len + 1);
-		sb_reset(sb);
+		}
+		memcpy(n->tenths[k], sb_str(&t), t.len + 1);
+		sb_reset(&t);
 	}
+	sb_free(&t);
 	return SY_OK;
 }
 
@@ -477,7 +490,6 @@ static sy_status network_load(db *d, struct network **out, sy_err *err)
 	struct network *n = calloc(1, sizeof *n);
 	if (!n)
 		return oom(err);
-	arena_init(&n->text, 1 << 16);
 	sy_status st = circle_settings_get(d, &n->s, err);
 	if (!st)
 		st = places_load(d, SQL_MEMBERS, DB_NOARGS, circle_reach_m(&n->s, (double)n->s.default_minutes),
@@ -486,7 +498,14 @@ static sy_status network_load(db *d, struct network **out, sy_err *err)
 		st = offers_load(d, n, &sb, err);
 	if (!st)
 		st = texts_make(n, &sb, err);
+	/* The text, no longer than it is (the buffer grew by doubling). */
+	size_t len = sb.len;
+	if (!st && !(n->text = sb_steal(&sb)))
+		st = oom(err);
 	sb_free(&sb);
+	char *fit = n->text ? realloc(n->text, len + 1) : NULL;
+	if (fit)
+		n->text = fit;
 	if (st) {
 		network_free(n);
 		return st;
@@ -553,15 +572,16 @@ static bool of_category(void *ctx, uint32_t i)
 /* Member i at straight_m metres: its object, with its offers usable on China date today. */
 static void item_text(strbuf *sb, const struct network *n, size_t i, double straight_m, const char *today)
 {
-	sb_append(sb, n->json[i], n->json_len[i]);
+	sb_append(sb, n->text + n->member_at[i], n->member_at[i + 1] - n->member_at[i]);
 	bool first = true;
-	for (size_t k = n->first[i]; k < n->first[i] + n->count[i]; k++) {
+	for (size_t k = n->first[i]; k < (size_t)n->first[i] + n->count[i]; k++) {
 		const struct cached_offer *o = &n->offers[k];
-		if ((o->valid_from && strcmp(today, o->valid_from) < 0) || (o->valid_until && strcmp(today, o->valid_until) > 0))
+		if ((o->valid_from[0] && strcmp(today, o->valid_from) < 0) ||
+		    (o->valid_until[0] && strcmp(today, o->valid_until) > 0))
 			continue;
 		if (!first)
 			sb_putc(sb, ',');
-		sb_append(sb, o->json, o->len);
+		sb_append(sb, n->text + o->at, o->len);
 		first = false;
 	}
 	double walk = straight_m * n->s.detour_factor;
