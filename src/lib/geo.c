@@ -187,54 +187,6 @@ void geo_grid_visit(const geo_grid *g, double lat, double lon, double r, geo_vis
 	}
 }
 
-struct hit_list {
-	struct geo_hit *v;
-	size_t n, cap;
-	bool oom;
-};
-
-static bool collect(void *ctx, uint32_t index, double m)
-{
-	struct hit_list *l = ctx;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct geo_hit *v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			l->oom = true;
-			return false;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = (struct geo_hit){index, m};
-	return true;
-}
-
-static int hit_cmp(const void *a, const void *b)
-{
-	const struct geo_hit *x = a, *y = b;
-	if (x->m != y->m)
-		return x->m < y->m ? -1 : 1;
-	return (x->index > y->index) - (x->index < y->index);
-}
-
-bool geo_grid_within(const geo_grid *g, double lat, double lon, double r, struct geo_hit **hits, size_t *n)
-{
-	struct hit_list l = {0};
-	geo_grid_visit(g, lat, lon, r, collect, &l);
-	if (l.oom) {
-		free(l.v);
-		*hits = NULL;
-		*n = 0;
-		return false;
-	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof *l.v, hit_cmp);
-	*hits = l.v;
-	*n = l.n;
-	return true;
-}
-
 /* ---- the k nearest --------------------------------------------------------------------------- */
 
 /* The order of geo_grid_within: nearer first, then the lower index. */
@@ -355,7 +307,7 @@ static double read_cell(const geo_grid *g, const struct kquery *q, int x, int y,
 			continue;
 		if (keep && !keep(ctx, g->idx[i]))
 			continue;
-		kbest_add(b, (struct geo_hit){g->idx[i], m});
+		kbest_add(b, (struct geo_hit){g->idx[i], i, m});
 	}
 	return bound;
 }
@@ -406,16 +358,58 @@ size_t geo_grid_nearest_k(const geo_grid *g, double lat, double lon, double r, s
 	return b.n;
 }
 
-struct best {
-	struct geo_hit hit;
-	bool found;
+/* ---- every point within r ------------------------------------------------------------------- */
+
+struct hit_list {
+	struct geo_hit *v;
+	size_t n, cap;
 };
 
-static bool keep_nearest(void *ctx, uint32_t index, double m)
+static bool hit_push(struct hit_list *l, struct geo_hit h)
 {
-	struct best *b = ctx;
-	if (!b->found || m < b->hit.m || (m == b->hit.m && index < b->hit.index))
-		*b = (struct best){{index, m}, true};
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct geo_hit *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = h;
+	return true;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct geo_hit *x = a, *y = b;
+	if (x->m != y->m)
+		return x->m < y->m ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+bool geo_grid_within(const geo_grid *g, double lat, double lon, double r, struct geo_hit **hits, size_t *n)
+{
+	struct hit_list l = {0};
+	struct kquery q;
+	*hits = NULL;
+	*n = 0;
+	if (!kquery_at(g, lat, lon, r, &q))
+		return true;
+	/* The cells geo_grid_visit reads, row by row. */
+	for (int y = q.y0; y <= q.y1; y++) {
+		size_t row = (size_t)y * (size_t)g->nx;
+		for (uint32_t k = g->start[row + (size_t)q.x0]; k < g->start[row + (size_t)q.x1 + 1]; k++) {
+			double m = probe_m(&q.p, g->plat[k], g->plon[k]);
+			if (m <= r && !hit_push(&l, (struct geo_hit){g->idx[k], k, m})) {
+				free(l.v);
+				return false;
+			}
+		}
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, hit_cmp);
+	*hits = l.v;
+	*n = l.n;
 	return true;
 }
 
@@ -426,12 +420,8 @@ bool geo_grid_nearest(const geo_grid *g, double lat, double lon, double max_r, s
 	/* Widen from about one cell, doubling: near points are found reading few cells. */
 	double r = fmin(max_r, g->dlat * GEO_M_PER_DEG);
 	for (;;) {
-		struct best b = {.found = false};
-		geo_grid_visit(g, lat, lon, r, keep_nearest, &b);
-		if (b.found) {
-			*hit = b.hit;
+		if (geo_grid_nearest_k(g, lat, lon, r, 1, NULL, NULL, hit))
 			return true;
-		}
 		if (r >= max_r)
 			return false;
 		r = fmin(max_r, r * 2);

@@ -43,7 +43,14 @@ void geo_grid_free(geo_grid *g);
 
 struct geo_hit {
 	uint32_t index; /* into the arrays the grid was built from */
-	double m;       /* distance from the query point (geo_fast_m) */
+	/*
+	 * The point's place in the grid's cell order (0..n-1: cell 0's points in
+	 * input order, then cell 1's, …; as geo_grid_cell_points lists them).
+	 * Data a caller keeps in that order is read almost in sequence by a
+	 * search, where by index it is read from anywhere.
+	 */
+	uint32_t slot;
+	double m; /* distance from the query point (geo_fast_m) */
 };
 
 /*

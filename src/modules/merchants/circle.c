@@ -279,9 +279,18 @@ static sy_status places_load(db *d, const char *sql, const db_val *args, int nar
  * takes about 8.
  */
 
+/*
+ * What a search reads of a member, by its slot (geo_hit.slot, the grid's cell
+ * order): its object up to its offers, {"org_id":…,"lat":…,"lon":…,"offers":[
+ * is text[at .. at + len); its offers are offers[first .. first + count).
+ */
+struct member_ref {
+	uint32_t at, len, first, count;
+};
+
 /* A member's offer as nearby search shows it: where its JSON text is, and the dates it may be used. */
 struct cached_offer {
-	uint32_t at, len;                 /* {id, title, …} is text[at .. at + len) */
+	uint32_t at, len;                 /* {id, title, …} */
 	char valid_from[11], valid_until[11]; /* China dates (YYYY-MM-DD), inclusive; "": open */
 };
 
@@ -293,14 +302,15 @@ struct network {
 	struct circle_settings s;
 	struct places members;
 	/*
-	 * Every piece of text, one after another (no pointer or alignment each):
-	 * member i's object up to its offers, {"org_id":…,"lat":…,"lon":…,"offers":[
-	 * is text[member_at[i] .. member_at[i + 1]).
+	 * Every piece of text, one after another (no pointer or alignment each),
+	 * in the grid's cell order, each member's offers after it: the members a
+	 * search lists are near each other in memory too. Reading each from
+	 * anywhere in 30 MB cost a sixth of the server's time in cache misses.
 	 */
 	char *text;
-	uint32_t *member_at;
-	/* Member i's offers are offers[first[i] .. first[i] + count[i]). */
+	struct member_ref *member; /* by slot, so also in cell order */
 	struct cached_offer *offers;
+	/* While loading: member i's offers are offers[first[i] .. first[i] + count[i]). */
 	uint32_t *first, *count;
 	/* "minutes" as jansson writes n / 10 (round_to's tenths), for n up to MINUTE_TENTHS. */
 	char tenths[MINUTE_TENTHS + 1][24];
@@ -321,7 +331,7 @@ static void network_free(struct network *n)
 {
 	places_free(&n->members);
 	free(n->text);
-	free(n->member_at);
+	free(n->member);
 	free(n->offers);
 	free(n->first);
 	free(n->count);
@@ -395,7 +405,7 @@ static void copy_date(char out[11], const char *date)
  * The members' offers, one query, matched to the members by org id: both
  * come ordered by it, so one pass pairs them.
  */
-static sy_status offers_load(db *d, struct network *n, strbuf *text, sy_err *err)
+static sy_status offers_load(db *d, struct network *n, strbuf *text, sy_err *err) /* text: a scratch copy */
 {
 	struct places *m = &n->members;
 	size_t cap = 0, nof = 0, i = 0;
@@ -440,32 +450,58 @@ static sy_status offers_load(db *d, struct network *n, strbuf *text, sy_err *err
 	return st;
 }
 
-/* Each member's object up to its offers (after the offers in text), and the minutes' texts. */
-static sy_status texts_make(struct network *n, strbuf *sb, sy_err *err)
+/*
+ * Each member's object up to its offers, then its offers (from scratch, where
+ * offers_load wrote them), cell by cell; and the minutes' texts.
+ */
+static sy_status texts_make(struct network *n, const strbuf *scratch, strbuf *sb, sy_err *err)
 {
 	const struct places *p = &n->members;
-	if (!(n->member_at = malloc((p->n + 1) * sizeof *n->member_at)))
+	int nx, ny;
+	size_t ncells = geo_grid_cells(p->grid, &nx, &ny);
+	size_t slot = 0;
+	if (!(n->member = malloc((p->n ? p->n : 1) * sizeof *n->member)))
 		return oom(err);
-	for (size_t i = 0; i < p->n; i++) {
-		if (!text_at(sb, &n->member_at[i]))
-			return oom(err);
-		sb_lit(sb, "{\"org_id\":");
-		jsonw_int(sb, p->id[i]);
-		sb_lit(sb, ",\"name\":");
-		jsonw_string(sb, p->name[i]);
-		sb_lit(sb, ",\"category\":");
-		jsonw_string(sb, p->category[i]);
-		sb_lit(sb, ",\"address\":");
-		jsonw_string(sb, p->address[i]);
-		sb_lit(sb, ",\"region_code\":");
-		jsonw_string(sb, p->region[i]);
-		sb_lit(sb, ",\"lat\":");
-		jsonw_real(sb, p->lat[i]);
-		sb_lit(sb, ",\"lon\":");
-		jsonw_real(sb, p->lon[i]);
-		sb_lit(sb, ",\"offers\":[");
+	for (size_t c = 0; c < ncells; c++) {
+		const uint32_t *idx;
+		size_t np = geo_grid_cell_points(p->grid, c, &idx);
+		for (size_t k = 0; k < np; k++) {
+			size_t i = idx[k];
+			uint32_t end;
+			struct member_ref *ref = &n->member[slot++];
+			if (!text_at(sb, &ref->at))
+				return oom(err);
+			sb_lit(sb, "{\"org_id\":");
+			jsonw_int(sb, p->id[i]);
+			sb_lit(sb, ",\"name\":");
+			jsonw_string(sb, p->name[i]);
+			sb_lit(sb, ",\"category\":");
+			jsonw_string(sb, p->category[i]);
+			sb_lit(sb, ",\"address\":");
+			jsonw_string(sb, p->address[i]);
+			sb_lit(sb, ",\"region_code\":");
+			jsonw_string(sb, p->region[i]);
+			sb_lit(sb, ",\"lat\":");
+			jsonw_real(sb, p->lat[i]);
+			sb_lit(sb, ",\"lon\":");
+			jsonw_real(sb, p->lon[i]);
+			sb_lit(sb, ",\"offers\":[");
+			if (!text_at(sb, &end))
+				return oom(err);
+			ref->len = end - ref->at;
+			ref->first = n->first[i];
+			ref->count = n->count[i];
+			for (size_t j = n->first[i]; j < (size_t)n->first[i] + n->count[i]; j++) {
+				struct cached_offer *o = &n->offers[j];
+				uint32_t at;
+				if (!text_at(sb, &at))
+					return oom(err);
+				sb_append(sb, scratch->buf + o->at, o->len);
+				o->at = at;
+			}
+		}
 	}
-	if (!text_at(sb, &n->member_at[p->n]))
+	if (sb->oom)
 		return oom(err);
 	strbuf t;
 	sb_init(&t);
@@ -484,8 +520,9 @@ static sy_status texts_make(struct network *n, strbuf *sb, sy_err *err)
 
 static sy_status network_load(db *d, struct network **out, sy_err *err)
 {
-	strbuf sb;
+	strbuf sb, scratch;
 	sb_init(&sb);
+	sb_init(&scratch);
 	*out = NULL;
 	struct network *n = calloc(1, sizeof *n);
 	if (!n)
@@ -495,9 +532,14 @@ static sy_status network_load(db *d, struct network **out, sy_err *err)
 		st = places_load(d, SQL_MEMBERS, DB_NOARGS, circle_reach_m(&n->s, (double)n->s.default_minutes),
 				 &n->members, err);
 	if (!st)
-		st = offers_load(d, n, &sb, err);
+		st = offers_load(d, n, &scratch, err);
 	if (!st)
-		st = texts_make(n, &sb, err);
+		st = texts_make(n, &scratch, &sb, err);
+	sb_free(&scratch);
+	/* The members' refs hold their offers now. */
+	free(n->first);
+	free(n->count);
+	n->first = n->count = NULL;
 	/* The text, no longer than it is (the buffer grew by doubling). */
 	size_t len = sb.len;
 	if (!st && !(n->text = sb_steal(&sb)))
@@ -569,12 +611,13 @@ static bool of_category(void *ctx, uint32_t i)
 	return f->p->category[i] && strcmp(f->p->category[i], f->category) == 0;
 }
 
-/* Member i at straight_m metres: its object, with its offers usable on China date today. */
-static void item_text(strbuf *sb, const struct network *n, size_t i, double straight_m, const char *today)
+/* The member in slot at straight_m metres: its object, with its offers usable on China date today. */
+static void item_text(strbuf *sb, const struct network *n, size_t slot, double straight_m, const char *today)
 {
-	sb_append(sb, n->text + n->member_at[i], n->member_at[i + 1] - n->member_at[i]);
+	const struct member_ref *ref = &n->member[slot];
+	sb_append(sb, n->text + ref->at, ref->len);
 	bool first = true;
-	for (size_t k = n->first[i]; k < (size_t)n->first[i] + n->count[i]; k++) {
+	for (size_t k = ref->first; k < (size_t)ref->first + ref->count; k++) {
 		const struct cached_offer *o = &n->offers[k];
 		if ((o->valid_from[0] && strcmp(today, o->valid_from) < 0) ||
 		    (o->valid_until[0] && strcmp(today, o->valid_until) > 0))
@@ -645,7 +688,7 @@ sy_status circle_nearby(db *d, const struct circle_nearby_query *q, strbuf *out,
 	for (size_t k = 0; k < nhits; k++) {
 		if (k)
 			sb_putc(out, ',');
-		item_text(out, n, hits[k].index, hits[k].m, today);
+		item_text(out, n, hits[k].slot, hits[k].m, today);
 	}
 	sb_lit(out, "]}");
 	network_release(n);

@@ -92,12 +92,30 @@ static void scatter(void)
 	}
 }
 
+/* Each slot's input index, from the cells in order (what geo_hit.slot promises). */
+static uint32_t *slot_index(const geo_grid *g, size_t n)
+{
+	int nx, ny;
+	size_t cells = geo_grid_cells(g, &nx, &ny), s = 0;
+	uint32_t *at = malloc((n ? n : 1) * sizeof *at);
+	assert_non_null(at);
+	for (size_t c = 0; c < cells; c++) {
+		const uint32_t *idx;
+		size_t k = geo_grid_cell_points(g, c, &idx);
+		for (size_t j = 0; j < k; j++)
+			at[s++] = idx[j];
+	}
+	assert_int_equal(s, n);
+	return at;
+}
+
 static void test_within_matches_brute_force(void **state)
 {
 	(void)state;
 	scatter();
 	geo_grid *g = geo_grid_build(plat, plon, NPTS, 500);
 	assert_non_null(g);
+	uint32_t *at = slot_index(g, NPTS);
 	for (int q = 0; q < 200; q++) {
 		double lat = 38.24 + 0.12 * rnd(), lon = 116.79 + 0.14 * rnd(), r = 100 + 2000 * rnd();
 		struct geo_hit *hits;
@@ -113,11 +131,13 @@ static void test_within_matches_brute_force(void **state)
 			double h = geo_haversine_m(lat, lon, plat[hits[k].index], plon[hits[k].index]);
 			assert_true(fabs(hits[k].m - h) <= 0.001 * h + 0.01);
 			assert_true(hits[k].m <= r);
+			assert_int_equal(at[hits[k].slot], hits[k].index);
 			if (k)
 				assert_true(hits[k - 1].m <= hits[k].m);
 		}
 		free(hits);
 	}
+	free(at);
 	geo_grid_free(g);
 }
 
@@ -127,6 +147,7 @@ static void test_nearest(void **state)
 	scatter();
 	geo_grid *g = geo_grid_build(plat, plon, NPTS, 300);
 	assert_non_null(g);
+	uint32_t *at = slot_index(g, NPTS);
 	for (int q = 0; q < 200; q++) {
 		double lat = 38.2 + 0.2 * rnd(), lon = 116.75 + 0.22 * rnd();
 		double best = INFINITY;
@@ -135,9 +156,11 @@ static void test_nearest(void **state)
 		struct geo_hit h;
 		assert_true(geo_grid_nearest(g, lat, lon, 1e6, &h));
 		assert_true(fabs(h.m - best) < 0.01);
+		assert_int_equal(at[h.slot], h.index);
 		/* Nothing within a radius below the nearest. */
 		assert_false(geo_grid_nearest(g, lat, lon, best * 0.99 - 0.02, &h));
 	}
+	free(at);
 	geo_grid_free(g);
 }
 
@@ -163,6 +186,7 @@ static void expect_first_k(const geo_grid *g, double lat, double lon, double r, 
 		if (every && all[i].index % every == 0)
 			continue;
 		assert_int_equal(got[want].index, all[i].index);
+		assert_int_equal(got[want].slot, all[i].slot);
 		assert_true(got[want].m == all[i].m);
 		want++;
 	}
