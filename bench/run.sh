@@ -348,7 +348,7 @@ $(sed -e "s#$TMP#\$TMP#g" -e "s#$HOST:[0-9]*;#$HOST:PORT;#" -e '/^$/d' "$TMP/ngi
 
 ## The other targets
 
-design.md's other targets are measured by the scripts `make bench` runs after this one; each
+design.md's other targets are measured by the scripts \`make bench\` runs after this one; each
 appends its own section below.
 
 | what | target | where |
