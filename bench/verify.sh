@@ -249,7 +249,7 @@ load_sqlite "$SQLITE_DB"
 t1=$(date +%s.%N)
 LOAD_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 # The rows went in by SQL, around the application: build the statistics' counters (ledger/rollup.c).
-ROLLUP_SQLITE=$("$BIN" ledger rollup --db "sqlite:$SQLITE_DB" | tee /dev/stderr | awk '{ print $(NF - 1) }')
+ROLLUP_SQLITE=$("$BIN" ledger rollup --db "sqlite:$SQLITE_DB" | awk '{ print > "/dev/stderr"; print $(NF - 1) }')
 TOKEN=$(merchant_token "sqlite:$SQLITE_DB")
 [ -n "$TOKEN" ] || die "no merchant token"
 admin_user "sqlite:$SQLITE_DB"
@@ -268,7 +268,7 @@ PG_PORT=$(free_port)
 PG_URL=$("$ROOT/scripts/pg.sh" start "$PG_DIR" "$PG_PORT" 2>"$TMP/pg.log" | tail -1)
 [ -n "$PG_URL" ] || die "PostgreSQL did not start: $(cat "$TMP/pg.log")"
 load_pg "$PG_URL" >/dev/null
-ROLLUP_PG=$("$BIN" ledger rollup --db "$PG_URL" | tee /dev/stderr | awk '{ print $(NF - 1) }')
+ROLLUP_PG=$("$BIN" ledger rollup --db "$PG_URL" | awk '{ print > "/dev/stderr"; print $(NF - 1) }')
 PG_TOKEN=$(merchant_token "$PG_URL" --key-dir "$TMP/pgkeys")
 admin_user "$PG_URL" --key-dir "$TMP/pgkeys"
 PG_A=$(free_port)
