@@ -351,9 +351,6 @@ static const struct {
 	{"association", SQL_STATS_ASSOCIATION}, {"month", SQL_STATS_MONTH},
 };
 
-/* A region filter that every region matches (the city's officer) is the whole city. */
-static const char SQL_REGIONS_OUTSIDE[] = "SELECT COUNT(*) FROM regions WHERE code NOT LIKE $1";
-
 sy_status ledger_stats_item(json_t *items, const char *by, const char *key, const char *label, int64_t times,
 			    int64_t persons, sy_err *err)
 {
@@ -388,20 +385,11 @@ static sy_status scan(db *d, const char *sql, const char *by, const char *like, 
 	return st;
 }
 
-/* Whether the counters can answer: the whole city, no organisation, and they cover every row. */
+/* Whether the counters can answer: no organisation, a scope holding every counted service, every row counted. */
 static sy_status counters_serve(db *d, const char *like, int64_t org, bool *yes, sy_err *err)
 {
-	int64_t outside = 1;
-	sy_status st;
 	*yes = false;
-	if (org != 0)
-		return SY_OK;
-	if (strcmp(like, "%") != 0 &&
-	    (st = db_query_int(d, SQL_REGIONS_OUTSIDE, DB_ARGS(DB_T(like)), &outside, err)))
-		return st;
-	if (strcmp(like, "%") != 0 && outside != 0)
-		return SY_OK;
-	return ledger_rollup_current(d, yes, err);
+	return org != 0 ? SY_OK : ledger_rollup_serves(d, like, yes, err);
 }
 
 static sy_status stats(db *d, const struct principal *actor, const char *by, const struct ledger_filter *f,

@@ -279,6 +279,24 @@ sy_status ledger_rollup_current(db *d, bool *current, sy_err *err)
 	return SY_OK;
 }
 
+/* Counted services in a county outside the scope (the county counters of any year). */
+static const char SQL_COUNTED_OUTSIDE[] =
+	"SELECT COUNT(*) FROM ledger_rollup WHERE dim = 'region' AND grain = 'y' AND gkey NOT LIKE $1";
+
+sy_status ledger_rollup_serves(db *d, const char *like, bool *yes, sy_err *err)
+{
+	int64_t outside = 0;
+	size_t prefix = strlen(like) - (strlen(like) > 0 && like[strlen(like) - 1] == '%');
+	sy_status st = ledger_rollup_current(d, yes, err);
+	if (st || !*yes || strcmp(like, "%") == 0)
+		return st;
+	*yes = false;
+	if (prefix > 6 || (st = db_query_int(d, SQL_COUNTED_OUTSIDE, DB_ARGS(DB_T(like)), &outside, err)))
+		return st;
+	*yes = outside == 0;
+	return SY_OK;
+}
+
 sy_status ledger_rollup_refresh(db *d, bool *rebuilt, int64_t *counters, sy_err *err)
 {
 	bool current = false;
@@ -344,37 +362,64 @@ static bool parse_day(const char *s, int *y, int *m, int *d)
 	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d", y, m, d) == 3 && time_valid_date(*y, *m, *d);
 }
 
-int ledger_rollup_cut(const char *from, const char *to, struct rollup_range out[ROLLUP_RANGES_MAX])
+/*
+ * [from, to] as a partial first month (head), whole months y1-m1..y2-m2, and
+ * a partial last month (tail), each possibly empty; a range inside one month
+ * that is not the whole month is all head. false for an empty or invalid range.
+ */
+struct month_split {
+	bool head, months, tail;
+	char head_lo[11], head_hi[11], tail_lo[11], tail_hi[11];
+	int y1, m1, y2, m2;
+};
+
+static bool split_months(const char *from, const char *to, struct month_split *s)
 {
-	int y1, m1, d1, y2, m2, d2, n = 0;
-	char lo[11], hi[11];
-	if (!parse_day(from, &y1, &m1, &d1) || !parse_day(to, &y2, &m2, &d2) || strcmp(from, to) > 0)
-		return 0;
-	bool head_whole = d1 == 1, tail_whole = d2 == time_days_in_month(y2, m2);
-	if (y1 == y2 && m1 == m2) {
-		if (head_whole && tail_whole)
-			return cut_months(y1, m1, y2, m2, out);
-		set_range(&out[n++], "d", from, to);
-		return n;
+	int d1, d2;
+	memset(s, 0, sizeof *s);
+	if (!parse_day(from, &s->y1, &s->m1, &d1) || !parse_day(to, &s->y2, &s->m2, &d2) || strcmp(from, to) > 0)
+		return false;
+	bool head_whole = d1 == 1, tail_whole = d2 == time_days_in_month(s->y2, s->m2);
+	if (s->y1 == s->y2 && s->m1 == s->m2 && !(head_whole && tail_whole)) {
+		s->head = true;
+		snprintf(s->head_lo, sizeof s->head_lo, "%s", from);
+		snprintf(s->head_hi, sizeof s->head_hi, "%s", to);
+		return true;
 	}
 	if (!head_whole) {
-		snprintf(hi, sizeof hi, "%04d-%02d-%02d", y1, m1, time_days_in_month(y1, m1));
-		set_range(&out[n++], "d", from, hi);
-		if (++m1 > 12) {
-			m1 = 1;
-			y1++;
+		s->head = true;
+		snprintf(s->head_lo, sizeof s->head_lo, "%s", from);
+		snprintf(s->head_hi, sizeof s->head_hi, "%04d-%02d-%02d", s->y1, s->m1, time_days_in_month(s->y1, s->m1));
+		if (++s->m1 > 12) {
+			s->m1 = 1;
+			s->y1++;
 		}
 	}
 	if (!tail_whole) {
-		snprintf(lo, sizeof lo, "%04d-%02d-01", y2, m2);
-		set_range(&out[n++], "d", lo, to);
-		if (--m2 < 1) {
-			m2 = 12;
-			y2--;
+		s->tail = true;
+		snprintf(s->tail_lo, sizeof s->tail_lo, "%04d-%02d-01", s->y2, s->m2);
+		snprintf(s->tail_hi, sizeof s->tail_hi, "%s", to);
+		if (--s->m2 < 1) {
+			s->m2 = 12;
+			s->y2--;
 		}
 	}
-	if (y1 < y2 || (y1 == y2 && m1 <= m2))
-		n += cut_months(y1, m1, y2, m2, out + n);
+	s->months = s->y1 < s->y2 || (s->y1 == s->y2 && s->m1 <= s->m2);
+	return true;
+}
+
+int ledger_rollup_cut(const char *from, const char *to, struct rollup_range out[ROLLUP_RANGES_MAX])
+{
+	struct month_split s;
+	int n = 0;
+	if (!split_months(from, to, &s))
+		return 0;
+	if (s.head)
+		set_range(&out[n++], "d", s.head_lo, s.head_hi);
+	if (s.tail)
+		set_range(&out[n++], "d", s.tail_lo, s.tail_hi);
+	if (s.months)
+		n += cut_months(s.y1, s.m1, s.y2, s.m2, out + n);
 	return n;
 }
 
@@ -472,31 +517,15 @@ static sy_status partial_month(db *d, const char *from, const char *to, json_t *
 /* by=month: a partial first month, the whole months, a partial last month. */
 static sy_status by_month(db *d, const char *from, const char *to, json_t *items, sy_err *err)
 {
-	int y1, m1, d1, y2, m2, d2;
-	char head_end[11], tail_start[11], lo[8], hi[8];
+	struct month_split s;
+	char lo[8], hi[8];
 	db_rows *r = NULL;
-	if (!parse_day(from, &y1, &m1, &d1) || !parse_day(to, &y2, &m2, &d2) || strcmp(from, to) > 0)
+	if (!split_months(from, to, &s))
 		return SY_OK;
-	bool same = y1 == y2 && m1 == m2, head_whole = d1 == 1, tail_whole = d2 == time_days_in_month(y2, m2);
-	if (same && !(head_whole && tail_whole))
-		return partial_month(d, from, to, items, err);
-	sy_status st = SY_OK;
-	if (!head_whole) {
-		snprintf(head_end, sizeof head_end, "%04d-%02d-%02d", y1, m1, time_days_in_month(y1, m1));
-		st = partial_month(d, from, head_end, items, err);
-		if (++m1 > 12) {
-			m1 = 1;
-			y1++;
-		}
-	}
-	bool tail = !tail_whole;
-	if (tail && --m2 < 1) {
-		m2 = 12;
-		y2--;
-	}
-	if (!st && (y1 < y2 || (y1 == y2 && m1 <= m2))) {
-		snprintf(lo, sizeof lo, "%04d-%02d", y1, m1);
-		snprintf(hi, sizeof hi, "%04d-%02d", y2, m2);
+	sy_status st = s.head ? partial_month(d, s.head_lo, s.head_hi, items, err) : SY_OK;
+	if (!st && s.months) {
+		snprintf(lo, sizeof lo, "%04d-%02d", s.y1, s.m1);
+		snprintf(hi, sizeof hi, "%04d-%02d", s.y2, s.m2);
 		if (!(st = db_query(d, SQL_SUMS_MONTHS, DB_ARGS(DB_T(lo), DB_T(hi)), &r, err))) {
 			while (!st && db_next(r))
 				st = ledger_stats_item(items, "month", db_text(r, 0), db_text(r, 0), db_int(r, 1),
@@ -504,10 +533,8 @@ static sy_status by_month(db *d, const char *from, const char *to, json_t *items
 			db_rows_free(r);
 		}
 	}
-	if (!st && tail) {
-		snprintf(tail_start, sizeof tail_start, "%.7s-01", to);
-		st = partial_month(d, tail_start, to, items, err);
-	}
+	if (!st && s.tail)
+		st = partial_month(d, s.tail_lo, s.tail_hi, items, err);
 	return st;
 }
 

@@ -34,6 +34,14 @@ sy_status ledger_rollup_add(db *d, const struct ledger_rollup_row *row, sy_err *
 /* Whether the counters include every ledger row. */
 sy_status ledger_rollup_current(db *d, bool *current, sy_err *err);
 
+/*
+ * Whether the counters answer for a region scope (a LIKE pattern such as
+ * "%" or "1309%"): they include every row, and every service they count
+ * lies inside the scope (the city's officer), so the city's totals are the
+ * scope's. A county-level prefix at most: the counters know counties.
+ */
+sy_status ledger_rollup_serves(db *d, const char *like, bool *yes, sy_err *err);
+
 /* A run of buckets of one grain: grain 'y', 'm' or 'd', lo..hi inclusive ('2025', '2025-03', '2025-03-14'). */
 struct rollup_range {
 	const char *grain;

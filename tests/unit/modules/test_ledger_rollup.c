@@ -230,7 +230,7 @@ static void test_rows_loaded_by_sql_until_rebuilt(void **state)
 	assert_same_for_ranges(3, 20);
 }
 
-/* A county's officer: the rows of the county (the counters are the city's). */
+/* A county's officer: the rows of the county (the counters are the city's); the city's officer: the counters. */
 static void test_county_officer_reads_rows(void **state)
 {
 	(void)state;
@@ -251,6 +251,12 @@ static void test_county_officer_reads_rows(void **state)
 	json_array_foreach(json_object_get(city, "items"), i, it)
 		if (strcmp(json_string_value(json_object_get(it, "key")), "130902") == 0)
 			assert_true(json_equal(it, mine));
+	json_decref(a);
+	/* The city's officer sees every region: the counters answer, the same as the admin's. */
+	snprintf(officer.region_code, sizeof officer.region_code, "130900");
+	assert_int_equal(ledger_stats(d, &officer, "region", &f, &a, &err), SY_OK);
+	assert_string_equal(json_string_value(json_object_get(a, "source")), "counters");
+	assert_true(json_equal(json_object_get(a, "items"), json_object_get(city, "items")));
 	json_decref(a);
 	json_decref(city);
 }
