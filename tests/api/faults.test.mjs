@@ -71,6 +71,13 @@ async function startServer(url, extra = []) {
   return { port, base, proc, stop, logFile: path.join(WORK, `server-${port}.log`) };
 }
 
+// A clean stop (exit 0), or a failure that shows what the server (a sanitizer build) printed.
+async function stopClean(srv) {
+  const code = await srv.stop();
+  const tail = () => fs.readFileSync(srv.logFile, 'utf8').split('\n').slice(-40).join('\n');
+  assert.equal(code, 0, `the server did not stop cleanly; its log ends:\n${code === 0 ? '' : tail()}`);
+}
+
 async function login(base, username = 'admin', password = 'admin-demo-2026') {
   const res = await fetch(base + '/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -182,7 +189,7 @@ if (BACKEND === 'sqlite') {
     const when = await Promise.race([Promise.all(closed), sleep(10000).then(() => null)]);
     assert.ok(when, 'the server did not close the idle half-sent connections within 10 s');
     for (const t of when) assert.ok(t - t0 >= 1000, 'a connection was cut before the timeout');
-    assert.equal(await srv.stop(), 0);
+    await stopClean(srv);
   });
 
   test('a body that stops half-way changes nothing', async () => {
@@ -208,7 +215,7 @@ if (BACKEND === 'sqlite') {
       headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.csrf },
     });
     assert.equal(res.status, 201);
-    assert.equal(await srv.stop(), 0);
+    await stopClean(srv);
   });
 
   test('a backup taken during a stream of writes is consistent and holds only acknowledged writes', async () => {
@@ -230,7 +237,7 @@ if (BACKEND === 'sqlite') {
     assert.ok(inBackup.size < live.size, 'the writes went on after the backup');
     for (const n of inBackup) assert.ok(live.has(n), `${n} is in the backup but not in the database`);
     for (const n of w.acked) assert.ok(live.has(n), `acknowledged ${n} is missing`);
-    assert.equal(await srv.stop(), 0);
+    await stopClean(srv);
   });
 }
 
@@ -282,7 +289,7 @@ if (BACKEND === 'postgres') {
     for (const n of w.acked) assert.ok(stored.has(n), `acknowledged ${n} is missing`);
     assert.match(auditVerify(url), /^audit chain OK/);
     assert.equal(srv.proc.exitCode, null, 'the server kept running');
-    assert.equal(await srv.stop(), 0);
+    await stopClean(srv);
   });
 
   test('a PostgreSQL backup taken during writes restores to a consistent database', async () => {
@@ -307,8 +314,8 @@ if (BACKEND === 'postgres') {
     // The restored database serves: the same logins work against it.
     const again = await startServer(restored);
     await login(again.base);
-    assert.equal(await again.stop(), 0);
-    assert.equal(await srv.stop(), 0);
+    await stopClean(again);
+    await stopClean(srv);
   });
 
   test('two servers behind nginx on one PostgreSQL share sessions, writes, revocations, usage rules and one audit chain', async (t) => {
@@ -422,11 +429,11 @@ http {
     assert.equal(String(stats.total.persons), psql(url, 'SELECT COUNT(DISTINCT person_id) FROM ledger'));
     assert.match(auditVerify(url), /^audit chain OK/);
     // One server goes away; nginx carries on through the other.
-    assert.equal(await a.stop(), 0);
+    await stopClean(a);
     for (let i = 0; i < 6; i++) {
       const res = await fetch(base + '/api/v1/auth/me', { headers: { Cookie: s.cookie } });
       assert.equal(res.status, 200, 'requests after one server stopped');
     }
-    assert.equal(await b.stop(), 0);
+    await stopClean(b);
   });
 }
