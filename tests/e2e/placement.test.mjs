@@ -38,7 +38,7 @@ async function draftBatch() {
   return b.json.id;
 }
 
-test('officer publishes, the public page shows the digest, two choices, the projector shows whose turn', { timeout: 180_000 }, async () => {
+test('officer publishes, the public page shows the digest, two choices, the projector shows whose turn', { timeout: 300_000 }, async () => {
   const id = await draftBatch();
   const off = await openPage();
   const pub = await openPage();
@@ -53,7 +53,7 @@ test('officer publishes, the public page shows the digest, two choices, the proj
     await off.page.locator('#publish-dialog button[type="submit"]').click();
     // Publishing scores, freezes and digests the lists and reloads the page; after the whole API
     // suite has filled the database, the sanitizer build has taken over 15 s for it.
-    await off.page.locator('#publish-dialog').waitFor({ state: 'detached', timeout: 60_000 });
+    await off.page.locator('#publish-dialog').waitFor({ state: 'detached', timeout: 150_000 });
     await off.page.locator('#version-1-scores').waitFor({ timeout: 30_000 });
     const digest = (await off.page.locator('#version-1-scores').textContent()).trim();
     assert.match(digest, /^[0-9a-f]{64}$/);
