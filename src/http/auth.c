@@ -74,7 +74,7 @@ static sy_status auth_bearer(struct http_req *r, const char *token, sy_err *err)
 	sy_status st;
 	time_t now = time(NULL);
 
-	crypto_sha256_hex(token, strlen(token), hash);
+	crypto_secret_sha256_hex(token, hash);
 	if ((st = db_query(r->db, SQL_TOKEN_LOOKUP, DB_ARGS(DB_T(hash)), &rows, err)))
 		return st;
 	if (!db_next(rows)) {
@@ -117,7 +117,7 @@ static sy_status auth_cookie(struct http_req *r, const char *token, sy_err *err)
 	sy_status st;
 	time_t now = time(NULL), last;
 
-	crypto_sha256_hex(token, strlen(token), hash);
+	crypto_secret_sha256_hex(token, hash);
 	if ((st = db_query(r->db, SQL_SESSION_LOOKUP, DB_ARGS(DB_T(hash)), &rows, err)))
 		return st;
 	if (!db_next(rows)) {

@@ -18,6 +18,13 @@ bool crypto_init(void);
 /* SHA-256 of data as lowercase hex into out[65]. */
 void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_SHA256_HEX]);
 
+/*
+ * crypto_sha256_hex of a NUL-terminated secret presented again and again (a
+ * bearer token, a session cookie): the same answer, remembered per thread for
+ * the last few secrets so a repeat skips the hash. Needs crypto_init().
+ */
+void crypto_secret_sha256_hex(const char *secret, char out[CRYPTO_SHA256_HEX]);
+
 /* A random secret: prefix followed by base64url of 32 random bytes. */
 void crypto_token(const char *prefix, char *out, size_t cap);
 
