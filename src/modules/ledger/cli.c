@@ -22,7 +22,8 @@ static int cmd_ledger(struct cli_ctx *c, int argc, char **argv)
 	sy_err err;
 	if (!cli_parse(c, argc, argv, NULL, &a))
 		return 2;
-	if (a.help || a.npos != 1 || strcmp(a.pos[0], "rollup") != 0) {
+	/* The global options (--db …) are taken before the command: any other is a mistake. */
+	if (a.help || a.npos != 1 || a.nopts || strcmp(a.pos[0], "rollup") != 0) {
 		fputs(LEDGER_USAGE, a.help ? c->out : c->err);
 		return a.help ? 0 : 2;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/modules.h"
 #include "db/scope.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
@@ -23,6 +24,7 @@
 #include "modules/merchants/merchants.h"
 
 static db *d;
+static const char *db_url;
 static struct principal sys, clerk;
 static const char *const BYS[] = {"month", "kind", "region", "org", "association"};
 
@@ -37,7 +39,8 @@ static int setup(void **state)
 	sy_err err;
 	if (!crypto_init())
 		return -1;
-	d = db_open(testutil_fresh_db(), &err);
+	db_url = testutil_fresh_db();
+	d = db_open(db_url, &err);
 	if (!d || demo_load(d, 7, 200, NULL, &err))
 		return -1;
 	principal_system(&sys, "test");
@@ -261,6 +264,59 @@ static void test_county_officer_reads_rows(void **state)
 	json_decref(city);
 }
 
+/* `shuangyong ledger` with argv: its exit code, and what it wrote to out and err. */
+static int run_ledger_cli(int argc, char **argv, char *out, size_t out_cap, char *errs, size_t err_cap)
+{
+	const struct cli_command *cmd = modules_find_command("ledger");
+	assert_non_null(cmd);
+	memset(out, 0, out_cap);
+	memset(errs, 0, err_cap);
+	FILE *o = fmemopen(out, out_cap - 1, "w"), *e = fmemopen(errs, err_cap - 1, "w");
+	assert_non_null(o);
+	assert_non_null(e);
+	struct cli_ctx ctx = {.db_url = db_url, .out = o, .err = e};
+	int rc = cmd->run(&ctx, argc, argv);
+	fclose(o);
+	fclose(e);
+	return rc;
+}
+
+/*
+ * The command line: anything but `rollup` (another word, a second word, an
+ * option the command does not know) prints the usage on stderr and exits 2
+ * without touching the counters; an option missing its value says so; --help prints it on stdout and
+ * exits 0; `rollup` rebuilds and says how many counter rows it wrote.
+ */
+static void test_rollup_command_line(void **state)
+{
+	(void)state;
+	char out[2048], errs[2048];
+	int64_t counters = query_int("SELECT COUNT(*) FROM ledger_rollup");
+	char *none[] = {NULL}, *other[] = {"rebuild"}, *extra[] = {"rollup", "now"}, *unknown[] = {"rollup", "--fast=1"},
+	     *no_value[] = {"rollup", "--fast"};
+	struct {
+		int argc;
+		char **argv;
+	} bad[] = {{0, none}, {1, other}, {2, extra}, {2, unknown}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(run_ledger_cli(bad[i].argc, bad[i].argv, out, sizeof out, errs, sizeof errs), 2);
+		assert_string_equal(out, "");
+		assert_non_null(strstr(errs, "usage: shuangyong ledger rollup"));
+	}
+	assert_int_equal(run_ledger_cli(2, no_value, out, sizeof out, errs, sizeof errs), 2);
+	assert_non_null(strstr(errs, "option --fast needs a value"));
+	assert_int_equal(query_int("SELECT COUNT(*) FROM ledger_rollup"), counters);
+	char *help[] = {"--help"};
+	assert_int_equal(run_ledger_cli(1, help, out, sizeof out, errs, sizeof errs), 0);
+	assert_non_null(strstr(out, "usage: shuangyong ledger rollup"));
+	char *rollup[] = {"rollup"};
+	assert_int_equal(run_ledger_cli(1, rollup, out, sizeof out, errs, sizeof errs), 0);
+	assert_non_null(strstr(out, "ledger counters rebuilt: "));
+	assert_string_equal(errs, "");
+	assert_true(query_int("SELECT COUNT(*) FROM ledger_rollup") > 0);
+	assert_int_equal(query_int("SELECT COUNT(*) FROM ledger_rollup_state WHERE max_id >= (SELECT MAX(id) FROM ledger)"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_counters_follow_recorded_services),
 		cmocka_unit_test(test_rows_loaded_by_sql_until_rebuilt),
 		cmocka_unit_test(test_county_officer_reads_rows),
+		cmocka_unit_test(test_rollup_command_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
