@@ -326,6 +326,10 @@ static struct network *cache;
 static uint64_t cache_generation;
 /* A thread is loading a fresh copy: the others keep answering from the old one meanwhile. */
 static bool cache_loading;
+/* Signalled when a load ends: threads that had no copy to answer from wait for it. */
+static pthread_cond_t cache_loaded = PTHREAD_COND_INITIALIZER;
+/* Copies loaded by this process. */
+static uint64_t cache_loads;
 
 static void network_free(struct network *n)
 {
@@ -347,6 +351,14 @@ static void network_release(struct network *n)
 	pthread_mutex_unlock(&cache_mu);
 	if (last)
 		network_free(n);
+}
+
+uint64_t circle_cache_loads(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	uint64_t n = cache_loads;
+	pthread_mutex_unlock(&cache_mu);
+	return n;
 }
 
 void circle_invalidate(void)
@@ -561,13 +573,16 @@ static sy_status network_load(db *d, struct network **out, sy_err *err)
 
 /*
  * This process's copy of the network, loaded again after nearby_cache_seconds
- * (or at once after circle_invalidate). While one thread loads a new copy the
- * others answer from the old one, rather than each loading its own.
+ * (or at once after circle_invalidate). One thread loads at a time: while it
+ * loads, the others answer from the old copy, or wait for the new one when an
+ * invalidation left none, rather than each loading its own.
  */
 static sy_status network_get(db *d, struct network **out, sy_err *err)
 {
 	time_t now = time(NULL);
 	pthread_mutex_lock(&cache_mu);
+	while (!cache && cache_loading)
+		pthread_cond_wait(&cache_loaded, &cache_mu);
 	if (cache && (now < cache->until || cache_loading)) {
 		cache->refs++;
 		*out = cache;
@@ -575,15 +590,15 @@ static sy_status network_get(db *d, struct network **out, sy_err *err)
 		return SY_OK;
 	}
 	uint64_t generation = cache_generation;
-	bool loader = !cache_loading;
 	cache_loading = true;
+	cache_loads++;
 	pthread_mutex_unlock(&cache_mu);
 	/* Load outside the lock. */
 	struct network *n;
 	sy_status st = network_load(d, &n, err);
 	pthread_mutex_lock(&cache_mu);
-	if (loader)
-		cache_loading = false;
+	cache_loading = false;
+	pthread_cond_broadcast(&cache_loaded);
 	struct network *old = NULL;
 	if (!st) {
 		n->until = now + n->s.nearby_cache_seconds;

@@ -96,6 +96,8 @@ sy_status circle_nearby(db *d, const struct circle_nearby_query *q, strbuf *out,
 sy_status circle_caller_point(db *d, const struct principal *who, double *lat, double *lon, sy_err *err);
 /* Forget this process's copy of the network: the next nearby search reloads it. */
 void circle_invalidate(void);
+/* How many copies of the network this process has loaded (one per expiry or invalidation, not per thread). */
+uint64_t circle_cache_loads(void);
 
 struct circle_analysis;
 struct circle_options {

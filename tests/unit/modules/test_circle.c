@@ -17,6 +17,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include "db/audit.h"
 #include "lib/geo.h"
@@ -26,6 +27,7 @@
 #define LON0 116.86
 
 static db *d;
+static const char *db_url;
 static struct principal sys;
 static int64_t m1, m2, m3, c1, c2, p[11];
 
@@ -87,7 +89,8 @@ static int setup(void **state)
 {
 	(void)state;
 	sy_err err;
-	d = db_open(testutil_fresh_db(), &err);
+	db_url = testutil_fresh_db();
+	d = db_open(db_url, &err);
 	if (!d)
 		return -1;
 	principal_system(&sys, "system");
@@ -505,6 +508,57 @@ static void test_nearby_text(void **state)
 	sb_free(&sb);
 }
 
+#define SEARCHERS 6
+static pthread_barrier_t start_together;
+
+struct searcher {
+	strbuf answer;
+	sy_status st;
+};
+
+/* One server thread: its own connection, one search at M1 once all are ready. */
+static void *search_at_m1(void *arg)
+{
+	struct searcher *s = arg;
+	sy_err err;
+	db *own = db_open(db_url, &err);
+	struct circle_nearby_query q = {.lat = lat_at(0), .lon = lon_at(10), .limit = 20};
+	pthread_barrier_wait(&start_together);
+	s->st = own ? circle_nearby(own, &q, &s->answer, &err) : SY_EUNAVAILABLE;
+	db_close(own);
+	return NULL;
+}
+
+/*
+ * Searches that arrive together after the network was invalidated (a
+ * merchant joined, an offer changed) wait for one load of it rather than
+ * each loading its own, and all get the same answer.
+ */
+static void test_nearby_loads_once_after_invalidation(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 5; round++) {
+		struct searcher s[SEARCHERS] = {0};
+		pthread_t t[SEARCHERS];
+		circle_invalidate();
+		uint64_t before = circle_cache_loads();
+		assert_int_equal(pthread_barrier_init(&start_together, NULL, SEARCHERS), 0);
+		for (int i = 0; i < SEARCHERS; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, search_at_m1, &s[i]), 0);
+		for (int i = 0; i < SEARCHERS; i++)
+			assert_int_equal(pthread_join(t[i], NULL), 0);
+		pthread_barrier_destroy(&start_together);
+		assert_int_equal(circle_cache_loads() - before, 1);
+		for (int i = 0; i < SEARCHERS; i++) {
+			assert_int_equal(s[i].st, SY_OK);
+			assert_non_null(strstr(s[i].answer.buf, "\"org_id\":"));
+			assert_string_equal(s[i].answer.buf, s[0].answer.buf);
+		}
+		for (int i = 0; i < SEARCHERS; i++)
+			sb_free(&s[i].answer);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_nearby_text),
+		cmocka_unit_test(test_nearby_loads_once_after_invalidation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
