@@ -138,3 +138,14 @@ test('the service worker stores every file the offline verifier needs to start',
   walk(join(web, 'js/pages/offline-verify.js'));
   assert.deepEqual([...need].filter(p => !shell.has(p)).sort(), [], 'needed but not in SHELL');
 });
+
+// Browsers check the worker for updates on their own, but a proxy or the
+// HTTP cache holding an old /sw.js would keep phones on the old app.
+test('/sw.js is served from the root as JavaScript that is revalidated every time', async () => {
+  const res = await fetch(`${BASE}/sw.js`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/javascript/);
+  assert.equal(res.headers.get('cache-control'), 'no-cache');
+  const js = await fetch(`${BASE}/js/app.js`);
+  assert.equal(js.headers.get('cache-control'), 'public, max-age=0, must-revalidate', 'other scripts as before');
+});
