@@ -1,9 +1,10 @@
 /*
  * static.c - the UI's files. A path is served only when, after resolving
  * symlinks, it lies inside the web directory; "..", NUL and backslashes are
- * refused before touching the file system. HTML revalidates every time (so a
- * deploy takes effect), vendor libraries are cached for a week, the rest
- * revalidate with a cheap ETag.
+ * refused before touching the file system. HTML and the service worker
+ * (/sw.js) revalidate every time (so a deploy takes effect; a worker held in a
+ * cache would keep serving the old app), vendor libraries are cached for a
+ * week, the rest revalidate with a cheap ETag.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -95,7 +96,7 @@ sy_status static_serve(struct http_req *r, sy_err *err)
 	const char *type = mime_for(real);
 	http_add_header(r, "Cache-Control",
 			strncmp(rel, "/vendor/", 8) == 0 ? "public, max-age=604800"
-			: strncmp(type, "text/html", 9) == 0 ? "no-cache"
+			: strncmp(type, "text/html", 9) == 0 || strcmp(rel, "/sw.js") == 0 ? "no-cache"
 							       : "public, max-age=0, must-revalidate");
 	r->content_type = type;
 	if (inm && etag && strcmp(inm, etag) == 0) {

@@ -1,5 +1,7 @@
 // The shell: session, header, menu and hash routing (#/route?filters).
 // Pages are modules with `render(ctx)`; they are loaded on demand from nav.js.
+// With no network at start-up (the service worker, web/sw.js, serves the
+// page itself) the app says so and opens only the offline e-card verifier.
 import { h, mount, $ } from './dom.js';
 import { t, getLang, setLang, onLangChange, applyDocumentLang, roleLabel } from './i18n.js';
 import { get, post, qs, setCsrf, setUnauthorizedHandler } from './api.js';
@@ -12,7 +14,12 @@ const state = {
   wanted: null,   // where a signed-out visitor was going; restored after login
   cleanup: null,  // teardown of the current page (timers, charts, listeners)
   gen: 0,         // bumps on every render so late async results can tell they are stale
+  offline: false, // the start-up session check could not reach the server at all
 };
+
+// The one page that works with no network and no session: it reads only what
+// an earlier sync stored on this device (web/js/offline.js).
+const OFFLINE_ROUTE = 'offline-verify';
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -86,6 +93,11 @@ async function render() {
   let { route, query } = parseHash();
   const main = $('#main');
 
+  if (!state.user && state.offline) {
+    renderOffline(route, query, main, gen);
+    return;
+  }
+
   // Pages anyone may open without signing in (the 公示 and the hall's projector).
   const open = !state.user && findRoute(route);
   if (open && open.public) {
@@ -134,6 +146,46 @@ async function render() {
   }
   if (gen !== state.gen) return;
   state.cleanup = mod.render(makeCtx(route, query, main, gen)) || null;
+}
+
+/**
+ * No network at start-up: who is signed in is unknown, so no page that needs
+ * the server is offered (no pretend login). The offline verifier opens under a
+ * banner saying so; any other route shows the notice with the way there.
+ */
+async function renderOffline(route, query, main, gen) {
+  renderChrome(route);
+  const reconnect = h('button', { type: 'button', class: 'btn', id: 'offline-reconnect', onclick: reconnectNow },
+    t('offline.reconnect'));
+  if (route !== OFFLINE_ROUTE) {
+    setTitle(t('offline.net_down'));
+    mount(main, h('div', { class: 'state state-error', role: 'alert', id: 'offline-start' },
+      h('strong', null, t('offline.net_down')),
+      h('span', null, t('offline.net_down_detail')),
+      h('div', { class: 'filter-actions' },
+        h('a', { class: 'btn btn-primary', href: `#/${OFFLINE_ROUTE}`, id: 'offline-open' }, t('offline.open')),
+        reconnect)));
+    return;
+  }
+  const page = h('div');
+  mount(main, h('div', { class: 'panel', role: 'status', id: 'offline-mode' },
+    h('strong', { class: 'offline-stale' }, t('offline.mode')), reconnect), page);
+  mount(page, loading());
+  let mod;
+  try {
+    mod = await findRoute(OFFLINE_ROUTE).load();
+  } catch {
+    if (gen === state.gen) mount(page, errorState({ message: t('error.page_load') }, () => render()));
+    return;
+  }
+  if (gen === state.gen) state.cleanup = mod.render(makeCtx(route, query, page, gen)) || null;
+}
+
+/** Ask the server again; signed in or not, a server that answers ends the offline mode. */
+async function reconnectNow() {
+  await checkSession();
+  if (state.offline) toast(t('offline.still_down'));
+  else render();
 }
 
 function setTitle(pageTitle) {
@@ -194,14 +246,31 @@ async function boot() {
   onLangChange(() => render());
   window.addEventListener('hashchange', () => { window.scrollTo(0, 0); render(); });
 
+  registerServiceWorker();
+
   mount($('#main'), loading());
+  await checkSession();
+  render();
+}
+
+/** Who is signed in; state.offline when the server could not be reached at all (not a 401 or a 5xx). */
+async function checkSession() {
   try {
     setSession(await get('/auth/me', null, { handle401: false }));
+    state.offline = false;
   } catch (err) {
     setSession(null);
-    if (err.status !== 401) toast(err.message);
+    state.offline = err.code === 'network';
+    if (err.status !== 401 && !state.offline) toast(err.message);
   }
-  render();
+}
+
+// The worker (web/sw.js) keeps the page and the offline verifier's modules so
+// the app opens with no network. Browsers offer it only on HTTPS or localhost;
+// elsewhere, or if registering fails, the app works as before, online only.
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js').catch(() => { /* online-only, as without a worker */ });
 }
 
 boot();

@@ -1125,6 +1125,12 @@ const zh = {
   'offline.check': '核验',
   'offline.clear': '清空',
   'offline.check_id': '纸质卡静态码：请核对持证人身份证',
+  'offline.net_down': '网络不可用：可使用离线核验',
+  'offline.net_down_detail': '无法连接服务器，暂时不能登录，其他页面需要联网才能使用。商户可以用本机已同步的公钥和注销名单离线核验电子优待证。',
+  'offline.open': '打开离线核验',
+  'offline.mode': '网络不可用：离线模式，未登录，只能离线核验',
+  'offline.reconnect': '重新连接',
+  'offline.still_down': '仍然无法连接服务器',
 
   // 阳光安置 (placement)
   'login.placement_public': '阳光安置公示（无需登录）',
@@ -2448,6 +2454,12 @@ const en = {
   'offline.check': 'Check',
   'offline.clear': 'Clear',
   'offline.check_id': 'Printed card code: check the holder\'s ID card',
+  'offline.net_down': 'No network: the offline card check is available',
+  'offline.net_down_detail': 'The server cannot be reached, so signing in is not possible and the other pages need the network. A merchant can check e-cards offline with the keys and the revocation list synced to this device.',
+  'offline.open': 'Open the offline card check',
+  'offline.mode': 'No network: offline mode, not signed in, only the offline card check works',
+  'offline.reconnect': 'Reconnect',
+  'offline.still_down': 'The server still cannot be reached',
 
   // 阳光安置 (placement)
   'login.placement_public': 'Placement notices (no sign-in)',
