@@ -86,3 +86,13 @@ export async function login(page, { user, pass }) {
   await page.locator('#home-title').waitFor();
 }
 
+/**
+ * On the offline verifier (#/offline-verify): type or paste a scanned code,
+ * press Enter, and read the answer's result code (ok, revoked, bad_signature …).
+ */
+export async function checkOffline(page, text) {
+  await page.locator('#offline-code').fill(text);
+  await page.locator('#offline-code').press('Enter');
+  await page.locator('#offline-answer').waitFor();
+  return page.locator('#offline-answer').getAttribute('data-result');
+}

@@ -8,7 +8,7 @@
 //   SY_BASE_URL=http://127.0.0.1:8080 node --test tests/e2e/ecard.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, OFFICER, PERSON, OUT, TIMEOUT, openPage, login, useBrowser } from './browser.mjs';
+import { BASE, OFFICER, PERSON, OUT, TIMEOUT, openPage, login, useBrowser, checkOffline } from './browser.mjs';
 import { call, login as apiLogin } from '../api/lib.mjs';
 import { holder, steps } from '../api/holder.mjs';
 
@@ -70,12 +70,7 @@ test('a merchant checks codes with the network off after one sync', TIMEOUT, asy
     await context.setOffline(true);
     const requests = [];
     page.on('request', r => requests.push(r.url()));
-    const check = async (text) => {
-      await page.locator('#offline-code').fill(text);
-      await page.locator('#offline-code').press('Enter');
-      await page.locator('#offline-answer').waitFor();
-      return page.locator('#offline-answer').getAttribute('data-result');
-    };
+    const check = (text) => checkOffline(page, text);
     assert.equal(await check(code), 'ok');
     assert.match(await page.locator('#offline-answer-words').textContent(), /有效/);
     assert.ok((await page.locator('#offline-answer-card').textContent()).replaceAll(' ', '') === hd.number);

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, MERCHANT, OUT, TIMEOUT, openPage, login, useBrowser } from './browser.mjs';
+import { BASE, MERCHANT, OUT, TIMEOUT, openPage, login, useBrowser, checkOffline } from './browser.mjs';
 import { call } from '../api/lib.mjs';
 import { holder, steps } from '../api/holder.mjs';
 
@@ -69,12 +69,7 @@ test('with no network the reloaded app opens the offline verifier from the servi
 
     // The list synced before is in use, and codes are checked on the device.
     assert.match(await page.locator('#offline-age').textContent(), /注销名单生成于/);
-    const check = async (text) => {
-      await page.locator('#offline-code').fill(text);
-      await page.locator('#offline-code').press('Enter');
-      await page.locator('#offline-answer').waitFor();
-      return page.locator('#offline-answer').getAttribute('data-result');
-    };
+    const check = (text) => checkOffline(page, text);
     assert.equal(await check(validCode), 'ok');
     assert.match(await page.locator('#offline-answer-words').textContent(), /有效/);
     assert.equal((await page.locator('#offline-answer-card').textContent()).replaceAll(' ', ''), valid.number);
