@@ -43,9 +43,16 @@ TBIN = $(BUILD)/shuangyong-asan
 
 all: $(BIN) vendor
 
-$(GEN): $(SQL) scripts/embed-sql.sh
+# The list of migrations as a file that changes only when the list does: a
+# migration removed (or renamed) then regenerates the embedded set too.
+MIG_LIST := $(BUILD)/gen/migrations.list
+$(MIG_LIST): FORCE
+	@mkdir -p $(@D)
+	@echo "$(SQL)" | cmp -s - $@ || echo "$(SQL)" >$@
+$(GEN): $(SQL) $(MIG_LIST) scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	scripts/embed-sql.sh $@ $(SQL)
+FORCE:
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
