@@ -17,6 +17,7 @@
 #include "modules.h"
 #include "modules/keys/keys.h"
 #include "modules/ledger/ledger.h"
+#include "modules/merchants/circle.h"
 
 #ifndef SY_VERSION
 #define SY_VERSION "0.1.0"
@@ -243,6 +244,8 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Nearby search reloads its copy of the merchant network in a thread of its own. */
+	circle_configure(cfg->db);
 	struct server *s = server_start(&so);
 	if (!s)
 		return 1;
@@ -253,6 +256,7 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping", sig);
 	server_stop(s);
+	circle_shutdown();
 	keys_forget();
 	if (alog && alog != stdout)
 		fclose(alog);

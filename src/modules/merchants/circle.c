@@ -17,6 +17,8 @@
 #include "lib/geo.h"
 #include "lib/idcard.h"
 #include "lib/jsonw.h"
+#include "lib/log.h"
+#include "lib/text.h"
 #include "lib/timeutil.h"
 #include "internal.h"
 #include "modules/registry/people.h"
@@ -571,11 +573,116 @@ static sy_status network_load(db *d, struct network **out, sy_err *err)
 	return st;
 }
 
+/* Where a refresher thread opens its own connection (circle_configure); "" loads on the request's. */
+static char refresh_db_url[1024];
+/* Refresher threads running: circle_shutdown waits for none. */
+static int refreshers;
+
+void circle_configure(const char *db_url)
+{
+	if (!text_copy(refresh_db_url, sizeof refresh_db_url, db_url))
+		refresh_db_url[0] = '\0'; /* too long to keep: refresh on the request's thread */
+}
+
+/*
+ * Under cache_mu: end a load started at `started`, installing n unless an
+ * invalidation came meanwhile. n gets `refs` references for the caller, one
+ * more when installed. Returns the copy it replaced, for the caller to release.
+ */
+static struct network *finish_load_locked(struct network *n, sy_status st, uint64_t generation, time_t started,
+					  int refs)
+{
+	cache_loading = false;
+	pthread_cond_broadcast(&cache_loaded);
+	if (st)
+		return NULL;
+	n->until = started + n->s.nearby_cache_seconds;
+	n->refs = refs;
+	if (generation != cache_generation)
+		return NULL;
+	struct network *old = cache;
+	cache = n;
+	n->refs++;
+	return old;
+}
+
+struct refresh {
+	uint64_t generation;
+	time_t started;
+};
+
+/* A refresher thread: loads the network on a connection of its own and installs it. */
+static void *refresh_network(void *arg)
+{
+	struct refresh r = *(struct refresh *)arg;
+	free(arg);
+	struct network *n = NULL;
+	sy_err err = {0};
+	sy_status st = SY_EUNAVAILABLE;
+	db *d = db_open(refresh_db_url, &err);
+	if (d) {
+		st = network_load(d, &n, &err);
+		db_close(d);
+	}
+	pthread_mutex_lock(&cache_mu);
+	struct network *old = finish_load_locked(n, st, r.generation, r.started, 0);
+	bool unused = !st && n->refs == 0;
+	if (st && cache) /* the old copy serves another period rather than a refresh per search */
+		cache->until = r.started + cache->s.nearby_cache_seconds;
+	pthread_mutex_unlock(&cache_mu);
+	if (st)
+		log_warn("nearby: reloading the merchant network failed: %s (%s)", err.msg_en, err.code);
+	network_release(old);
+	if (unused)
+		network_free(n);
+	pthread_mutex_lock(&cache_mu);
+	refreshers--;
+	pthread_cond_broadcast(&cache_loaded);
+	pthread_mutex_unlock(&cache_mu);
+	return NULL;
+}
+
+/* Under cache_mu, with an expired copy: start a refresher thread; false when none could start. */
+static bool start_refresh_locked(time_t now)
+{
+	if (!refresh_db_url[0] || cache->s.nearby_cache_seconds <= 0)
+		return false; /* 0 s: every search reads the network afresh */
+	struct refresh *r = malloc(sizeof *r);
+	if (!r)
+		return false;
+	*r = (struct refresh){cache_generation, now};
+	pthread_t t;
+	pthread_attr_t attr;
+	bool started = pthread_attr_init(&attr) == 0;
+	if (started) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		started = pthread_create(&t, &attr, refresh_network, r) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started) {
+		free(r);
+		return false;
+	}
+	cache_loading = true;
+	cache_loads++;
+	refreshers++;
+	return true;
+}
+
+void circle_shutdown(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	while (refreshers)
+		pthread_cond_wait(&cache_loaded, &cache_mu);
+	pthread_mutex_unlock(&cache_mu);
+}
+
 /*
  * This process's copy of the network, loaded again after nearby_cache_seconds
- * (or at once after circle_invalidate). One thread loads at a time: while it
- * loads, the others answer from the old copy, or wait for the new one when an
- * invalidation left none, rather than each loading its own.
+ * (or at once after circle_invalidate). One thread loads at a time. An expired
+ * copy is refreshed by a thread of its own (circle_configure) while searches
+ * go on answering from it; when an invalidation left no copy, searches wait
+ * for the one loading it, rather than each loading its own.
  */
 static sy_status network_get(db *d, struct network **out, sy_err *err)
 {
@@ -583,7 +690,7 @@ static sy_status network_get(db *d, struct network **out, sy_err *err)
 	pthread_mutex_lock(&cache_mu);
 	while (!cache && cache_loading)
 		pthread_cond_wait(&cache_loaded, &cache_mu);
-	if (cache && (now < cache->until || cache_loading)) {
+	if (cache && (now < cache->until || cache_loading || start_refresh_locked(now))) {
 		cache->refs++;
 		*out = cache;
 		pthread_mutex_unlock(&cache_mu);
@@ -593,22 +700,11 @@ static sy_status network_get(db *d, struct network **out, sy_err *err)
 	cache_loading = true;
 	cache_loads++;
 	pthread_mutex_unlock(&cache_mu);
-	/* Load outside the lock. */
+	/* Load outside the lock, on the request's connection. */
 	struct network *n;
 	sy_status st = network_load(d, &n, err);
 	pthread_mutex_lock(&cache_mu);
-	cache_loading = false;
-	pthread_cond_broadcast(&cache_loaded);
-	struct network *old = NULL;
-	if (!st) {
-		n->until = now + n->s.nearby_cache_seconds;
-		n->refs = 1; /* the caller's */
-		if (generation == cache_generation) {
-			old = cache;
-			cache = n;
-			n->refs++; /* and the cache's */
-		}
-	}
+	struct network *old = finish_load_locked(n, st, generation, now, 1);
 	pthread_mutex_unlock(&cache_mu);
 	network_release(old);
 	*out = n;

@@ -96,6 +96,14 @@ sy_status circle_nearby(db *d, const struct circle_nearby_query *q, strbuf *out,
 sy_status circle_caller_point(db *d, const struct principal *who, double *lat, double *lon, sy_err *err);
 /* Forget this process's copy of the network: the next nearby search reloads it. */
 void circle_invalidate(void);
+/*
+ * The database a refresher thread connects to (the server's): an expired copy
+ * of the network is then reloaded in the background while searches answer
+ * from it. Without it (the CLI, tests) the search that finds the copy expired
+ * reloads it. circle_shutdown waits for a refresher still running.
+ */
+void circle_configure(const char *db_url);
+void circle_shutdown(void);
 /* How many copies of the network this process has loaded (one per expiry or invalidation, not per thread). */
 uint64_t circle_cache_loads(void);
 

@@ -559,6 +559,63 @@ static void test_nearby_loads_once_after_invalidation(void **state)
 	}
 }
 
+/* The org ids of a nearby answer at M1, in order, as a comma list. */
+static void ids_near_m1(char *out, size_t cap)
+{
+	sy_err err;
+	json_t *j;
+	struct circle_nearby_query q = {.lat = lat_at(0), .lon = lon_at(10), .limit = 20};
+	assert_int_equal(nearby(&q, &j, &err), SY_OK);
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < json_array_size(json_object_get(j, "items")); i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%lld", i ? "," : "",
+					(long long)ival(item(j, i), "org_id"));
+	json_decref(j);
+}
+
+/*
+ * With the server's configuration (circle_configure), the first search after
+ * the copy expired is answered from the old copy at once while a thread of its
+ * own reloads it; the reloaded copy then answers. A member added behind the
+ * cache's back (straight into the tables, no invalidation) shows the two apart.
+ */
+static void test_nearby_refreshes_in_background(void **state)
+{
+	(void)state;
+	sy_err err;
+	char before[256], after[256];
+	assert_int_equal(db_execp(d, "UPDATE circle_settings SET nearby_cache_seconds = 1 WHERE id = 1", NULL, 0, NULL,
+				  &err),
+			 SY_OK);
+	circle_configure(db_url);
+	circle_invalidate();
+	ids_near_m1(before, sizeof before);
+	int64_t added = org("后加商户", "130902", 5, 0, "member", "catering"); /* 5 m east: nearer than M1 */
+	uint64_t loads = circle_cache_loads();
+	sleep(2); /* the copy's second is over */
+	ids_near_m1(after, sizeof after);
+	assert_string_equal(after, before); /* the old copy answered */
+	assert_int_equal(circle_cache_loads(), loads + 1); /* and a reload began */
+	char want[32];
+	snprintf(want, sizeof want, "%lld,", (long long)added);
+	for (int i = 0; i < 100 && strncmp(after, want, strlen(want)) != 0; i++) {
+		usleep(100 * 1000);
+		ids_near_m1(after, sizeof after);
+	}
+	assert_true(strncmp(after, want, strlen(want)) == 0); /* the reloaded copy has the new member first */
+	circle_shutdown();
+	/* As it was: the member gone, the server's setting back, the next search loads on its own thread. */
+	assert_int_equal(db_execp(d, "UPDATE merchant_profiles SET status = 'left' WHERE org_id = $1",
+				  DB_ARGS(DB_I(added)), NULL, &err),
+			 SY_OK);
+	assert_int_equal(db_execp(d, "UPDATE circle_settings SET nearby_cache_seconds = 30 WHERE id = 1", NULL, 0,
+				  NULL, &err),
+			 SY_OK);
+	circle_configure("");
+	circle_invalidate();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_nearby_text),
 		cmocka_unit_test(test_nearby_loads_once_after_invalidation),
+		cmocka_unit_test(test_nearby_refreshes_in_background),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
