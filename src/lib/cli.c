@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 static bool is_flag(const char *name, size_t len, const char *const *flags)
 {
 	for (; flags && *flags; flags++)
@@ -76,4 +78,12 @@ bool cli_read_line(char *buf, size_t cap)
 		return false;
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return true;
+}
+
+void cli_put_cell(FILE *f, const char *s, int width)
+{
+	s = s ? s : "";
+	fputs(s, f);
+	for (size_t w = text_display_width(s); w < (size_t)(width > 0 ? width : 0); w++)
+		fputc(' ', f);
 }

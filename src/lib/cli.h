@@ -41,6 +41,8 @@ bool cli_parse(struct cli_ctx *c, int argc, char **argv, const char *const *flag
 	       struct cli_args *out);
 const char *cli_opt(const struct cli_args *a, const char *name);
 bool cli_has(const struct cli_args *a, const char *name);
+/* s (NULL as "") then spaces to fill width columns, for a table: Chinese counts two (text_display_width). */
+void cli_put_cell(FILE *f, const char *s, int width);
 /* Read one line (a password) from stdin without its newline; false at EOF. */
 bool cli_read_line(char *buf, size_t cap);
 

@@ -58,6 +58,36 @@ size_t text_utf8_chars(const char *s)
 	return n;
 }
 
+/* Is code point cp drawn two columns wide (East Asian Wide and Fullwidth: CJK, kana, Hangul, fullwidth forms)? */
+static bool wide(unsigned long cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+	       (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	       (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+size_t text_display_width(const char *s)
+{
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+		unsigned long cp = len == 1 ? *p : (unsigned long)(*p & (0x7F >> len));
+		int i = 1;
+		for (; i < len && (p[i] & 0xC0) == 0x80; i++)
+			cp = cp << 6 | (p[i] & 0x3F);
+		if (i < len) { /* cut short: each byte of it one column */
+			w += (size_t)i;
+			p += i;
+			continue;
+		}
+		w += wide(cp) ? 2 : 1;
+		p += len;
+	}
+	return w;
+}
+
 bool text_list_next(const char **p, char *item, size_t cap)
 {
 	while (**p) {

@@ -15,6 +15,11 @@ bool text_copy(char *dst, size_t cap, const char *src);
 bool text_valid_utf8_line(const char *s);
 /* Characters (code points) in a UTF-8 string. */
 size_t text_utf8_chars(const char *s);
+/*
+ * Columns a terminal draws s in: 2 for a Chinese (East Asian wide or
+ * fullwidth) character, 1 for any other; a byte of a cut-short sequence is 1.
+ */
+size_t text_display_width(const char *s);
 /* A LIKE pattern matching s anywhere, with % _ \ escaped (use ESCAPE '\'). false if cap is too small. */
 bool text_like_contains(const char *s, char *out, size_t cap);
 /*

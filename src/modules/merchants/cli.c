@@ -33,8 +33,9 @@ static const char *share_text(json_t *share, char *buf, size_t cap)
 static void print_region(struct cli_ctx *c, const char *code, const char *name, json_t *t)
 {
 	char share[16];
-	fprintf(c->out, "%-8s %-24s %10lld %10lld %10lld %8s\n", code, name,
-		(long long)json_integer_value(json_object_get(t, "holders")),
+	fprintf(c->out, "%-8s ", code);
+	cli_put_cell(c->out, name, 24); /* region names are Chinese: padded by columns, not bytes */
+	fprintf(c->out, " %10lld %10lld %10lld %8s\n", (long long)json_integer_value(json_object_get(t, "holders")),
 		(long long)json_integer_value(json_object_get(t, "covered")),
 		(long long)json_integer_value(json_object_get(t, "uncovered")),
 		share_text(json_object_get(t, "share"), share, sizeof share));
@@ -49,7 +50,9 @@ static void print_coverage(struct cli_ctx *c, json_t *cov)
 		(long long)json_integer_value(json_object_get(cov, "walk_m")),
 		(long long)json_integer_value(json_object_get(cov, "reach_m")),
 		(long long)json_integer_value(json_object_get(cov, "members")));
-	fprintf(c->out, "%-8s %-24s %10s %10s %10s %8s\n", "region", "name", "holders", "covered", "uncovered", "share");
+	fprintf(c->out, "%-8s ", "region");
+	cli_put_cell(c->out, "name", 24);
+	fprintf(c->out, " %10s %10s %10s %8s\n", "holders", "covered", "uncovered", "share");
 	json_array_foreach(json_object_get(cov, "regions"), i, t)
 		print_region(c, json_string_value(json_object_get(t, "code")),
 			     json_string_value(json_object_get(t, "name")), t);
@@ -62,13 +65,13 @@ static void print_suggestions(struct cli_ctx *c, json_t *s)
 	json_t *t;
 	fprintf(c->out, "\nWhere to recruit (%lld uncovered holders): candidate organisations\n",
 		(long long)json_integer_value(json_object_get(s, "uncovered")));
-	json_array_foreach(json_object_get(s, "orgs"), i, t)
-		fprintf(c->out, "%3lld. org %-8lld %-30s new %-8lld total %lld\n",
-			(long long)json_integer_value(json_object_get(t, "rank")),
-			(long long)json_integer_value(json_object_get(t, "org_id")),
-			json_string_value(json_object_get(t, "name")),
-			(long long)json_integer_value(json_object_get(t, "new_covered")),
+	json_array_foreach(json_object_get(s, "orgs"), i, t) {
+		fprintf(c->out, "%3lld. org %-8lld ", (long long)json_integer_value(json_object_get(t, "rank")),
+			(long long)json_integer_value(json_object_get(t, "org_id")));
+		cli_put_cell(c->out, json_string_value(json_object_get(t, "name")), 30);
+		fprintf(c->out, " new %-8lld total %lld\n", (long long)json_integer_value(json_object_get(t, "new_covered")),
 			(long long)json_integer_value(json_object_get(t, "cumulative")));
+	}
 	if (json_array_size(json_object_get(s, "orgs")) == 0)
 		fprintf(c->out, "     (no candidate organisation covers an uncovered holder)\n");
 	fprintf(c->out, "grid cell centres\n");
