@@ -20,7 +20,7 @@ const DAY = `2016-${String(1 + Math.floor(Math.random() * 11)).padStart(2, '0')}
 const ENLISTED = '2012-03-01';
 
 /** A draft batch of three veterans drawn from the registry, with two posts. */
-async function draftBatch() {
+async function draftBatch({ enlisted = ENLISTED, day = DAY } = {}) {
   const admin = await apiLogin('admin');
   for (const [name, awards] of [['浏览甲', [{ level: 'merit_1' }]], ['浏览乙', [{ level: 'merit_2' }]], ['浏览丙', [{ level: 'merit_3', wartime: true }, { level: 'jiajiang' }]]]) {
     const p = await call('POST', '/api/v1/people', {
@@ -28,13 +28,13 @@ async function draftBatch() {
     });
     assert.equal(p.status, 201, p.text);
     const s = await call('POST', `/api/v1/people/${p.json.id}/service`, {
-      session: admin, body: { branch: 'army', enlist_date: ENLISTED, discharge_date: DAY, exit_mode: 'placed', awards },
+      session: admin, body: { branch: 'army', enlist_date: enlisted, discharge_date: day, exit_mode: 'placed', awards },
     });
     assert.equal(s.status, 201, s.text);
   }
   const b = await call('POST', '/api/v1/placement/batches', {
     session: admin, body: { year: 2030 + Math.floor(Math.random() * 250) /* not the demo's 2022, not the API tests' */, region_code: '130902', name: '浏览器测试批次', mode: 'live',
-      absence_rule: 'forfeit', publicity_days: 7, objection_days: 3, discharged_from: DAY, discharged_to: DAY },
+      absence_rule: 'forfeit', publicity_days: 7, objection_days: 3, discharged_from: day, discharged_to: day },
   });
   assert.equal(b.status, 201, b.text);
   assert.equal((await call('POST', `/api/v1/placement/batches/${b.json.id}/draw`, { session: admin, body: {} })).json.added, 3);
@@ -114,5 +114,26 @@ test('officer publishes, the public page shows the digest, two choices, the proj
   } finally {
     await off.context.close();
     await pub.context.close();
+  }
+});
+
+test('a batch that cannot be scored shows why, and 发布公示 is disabled', TIMEOUT, async () => {
+  // Exactly 4 years and 6 months of service: the 2018 table leaves that case unset (docs/placement.md).
+  // Discharged in October 2015 on a day of the test's own, so no other batch draws these veterans.
+  const d = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  const id = await draftBatch({ enlisted: `2011-04-${d}`, day: `2015-10-${d}` });
+  const off = await openPage();
+  try {
+    await login(off.page, OFFICER);
+    await off.page.goto(`${BASE}/#/placement/${id}`);
+    const why = off.page.locator('#batch-scoring-error');
+    await why.waitFor();
+    assert.match(await why.textContent(), /years\.exact_6_months/);
+    const publish = off.page.locator('#batch-publish');
+    assert.equal(await publish.isDisabled(), true);
+    assert.match(await publish.getAttribute('title'), /不能发布/);
+    await off.clean();
+  } finally {
+    await off.context.close();
   }
 });

@@ -51,7 +51,10 @@ export function render(ctx) {
     const draft = b.status === 'draft';
     const actions = writer ? [
       draft ? h('button', { type: 'button', class: 'btn', id: 'batch-draw', onclick: act(() => post(`${base}/draw`, {}), t('placement.drawn')) }, t('placement.draw')) : null,
+      // A batch that cannot be scored cannot be published either: the reason is shown below the header.
       ['draft', 'published'].includes(b.status) ? h('button', { type: 'button', class: 'btn btn-primary', id: 'batch-publish',
+        disabled: !!b.scoring_error, title: b.scoring_error ? t('placement.publish_blocked') : null,
+        'aria-describedby': b.scoring_error ? 'batch-scoring-error' : null,
         onclick: () => publishDialog(b) }, t('placement.publish')) : null,
       b.status === 'published' && b.mode === 'live' ? h('button', { type: 'button', class: 'btn', id: 'batch-start',
         onclick: act(() => post(`${base}/session/start`, {}), t('placement.started')) }, t('placement.start')) : null,
