@@ -73,7 +73,7 @@ static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 {
 	struct cli_args a;
 	int applied = 0;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, NULL, &a))
 		return 2;
 	if (a.help || a.npos) {
 		fputs(INIT_USAGE, a.help ? c->out : c->err);
@@ -105,7 +105,7 @@ static int cmd_backup(struct cli_ctx *c, int argc, char **argv)
 {
 	struct cli_args a;
 	sy_err err;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, NULL, &a))
 		return 2;
 	if (a.help || a.npos != 1) {
 		fputs(BACKUP_USAGE, a.help ? c->out : c->err);
@@ -196,7 +196,7 @@ static int cmd_serve(struct cli_ctx *c, int argc, char **argv)
 	struct config *cfg = c->app;
 	struct cli_args a;
 	FILE *alog = NULL;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, NULL, &a))
 		return 2;
 	if (a.help || a.npos) {
 		fputs(SERVE_USAGE, a.help ? c->out : c->err);

@@ -4,15 +4,15 @@
 
 #include "text.h"
 
-static bool is_flag(const char *name, size_t len, const char *const *flags)
+static bool listed(const char *name, size_t len, const char *const *list)
 {
-	for (; flags && *flags; flags++)
-		if (strlen(*flags) == len && strncmp(*flags, name, len) == 0)
+	for (; list && *list; list++)
+		if (strlen(*list) == len && strncmp(*list, name, len) == 0)
 			return true;
 	return false;
 }
 
-bool cli_parse(struct cli_ctx *c, int argc, char **argv, const char *const *flags,
+bool cli_parse(struct cli_ctx *c, int argc, char **argv, const char *const *flags, const char *const *options,
 	       struct cli_args *out)
 {
 	memset(out, 0, sizeof *out);
@@ -32,10 +32,16 @@ bool cli_parse(struct cli_ctx *c, int argc, char **argv, const char *const *flag
 			goto too_many;
 		const char *name = a + 2, *eq = strchr(name, '=');
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		bool flag = listed(name, len, flags);
+		if (!flag && !listed(name, len, options)) {
+			/* A mistyped option would otherwise be ignored, and the command run without it. */
+			fprintf(c->err, "unknown option --%.*s (see --help)\n", (int)len, name);
+			return false;
+		}
 		out->names[out->nopts] = name;
 		if (eq) {
 			out->values[out->nopts] = eq + 1;
-		} else if (is_flag(name, len, flags)) {
+		} else if (flag) {
 			out->values[out->nopts] = "1";
 		} else {
 			if (i + 1 >= argc) {

@@ -34,10 +34,13 @@ struct cli_args {
 
 /*
  * Split argv into positional words and options. Options named in `flags`
- * (NULL-terminated, without "--") take no value. false with a message on
- * c->err when an option lacks its value or there are too many words.
+ * take no value; those in `options` take one ("--name value" or
+ * "--name=value"); both lists NULL-terminated, without "--", or NULL for
+ * none. The global options (--db …) are taken before a command runs. false
+ * with a message on c->err for any other option, an option lacking its
+ * value, or too many words.
  */
-bool cli_parse(struct cli_ctx *c, int argc, char **argv, const char *const *flags,
+bool cli_parse(struct cli_ctx *c, int argc, char **argv, const char *const *flags, const char *const *options,
 	       struct cli_args *out);
 const char *cli_opt(const struct cli_args *a, const char *name);
 bool cli_has(const struct cli_args *a, const char *name);

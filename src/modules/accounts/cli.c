@@ -139,11 +139,12 @@ static int user_list(struct cli_ctx *c, db *d, const struct principal *sys, stru
 
 static int cmd_user(struct cli_ctx *c, int argc, char **argv)
 {
+	static const char *const user_options[] = {"role", "region", "name", "org", "person", "q", NULL};
 	struct cli_args a;
 	struct principal sys;
 	sy_err err;
 	int rc = 2;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, user_options, &a))
 		return 2;
 	if (a.help || a.npos < 1) {
 		fputs(USER_USAGE, a.help ? c->out : c->err);
@@ -175,11 +176,12 @@ static const char TOKEN_USAGE[] =
 
 static int cmd_token(struct cli_ctx *c, int argc, char **argv)
 {
+	static const char *const token_options[] = {"name", "role", "region", "org", "expires-days", NULL};
 	struct cli_args a;
 	struct principal sys;
 	sy_err err;
 	int rc = 0;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, token_options, &a))
 		return 2;
 	if (a.help || a.npos < 1) {
 		fputs(TOKEN_USAGE, a.help ? c->out : c->err);

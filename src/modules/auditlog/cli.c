@@ -15,7 +15,7 @@ static int cmd_audit(struct cli_ctx *c, int argc, char **argv)
 	struct cli_args a;
 	struct audit_verdict v;
 	sy_err err;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, NULL, &a))
 		return 2;
 	if (a.help || a.npos != 1 || strcmp(a.pos[0], "verify") != 0) {
 		fputs(AUDIT_USAGE, a.help ? c->out : c->err);

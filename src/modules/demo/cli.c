@@ -12,10 +12,11 @@ static const char DEMO_USAGE[] =
 
 static int cmd_demo(struct cli_ctx *c, int argc, char **argv)
 {
+	static const char *const options[] = {"seed", "people", NULL};
 	struct cli_args a;
 	struct demo_summary sum;
 	sy_err err;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, options, &a))
 		return 2;
 	if (a.help || a.npos) {
 		fputs(DEMO_USAGE, a.help ? c->out : c->err);

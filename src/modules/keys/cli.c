@@ -38,7 +38,7 @@ static int cmd_key(struct cli_ctx *c, int argc, char **argv)
 	struct principal sys;
 	sy_err err;
 	int rc = 0;
-	if (!cli_parse(c, argc, argv, flags, &a))
+	if (!cli_parse(c, argc, argv, flags, NULL, &a))
 		return 2;
 	bool revoke = a.npos == 2 && strcmp(a.pos[0], "revoke") == 0;
 	if (a.help || (!revoke && (a.npos != 1 || (strcmp(a.pos[0], "list") != 0 && strcmp(a.pos[0], "rotate") != 0)))) {

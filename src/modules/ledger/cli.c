@@ -20,10 +20,9 @@ static int cmd_ledger(struct cli_ctx *c, int argc, char **argv)
 	struct timespec t0, t1;
 	int64_t counters = 0;
 	sy_err err;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, NULL, &a))
 		return 2;
-	/* The global options (--db …) are taken before the command: any other is a mistake. */
-	if (a.help || a.npos != 1 || a.nopts || strcmp(a.pos[0], "rollup") != 0) {
+	if (a.help || a.npos != 1 || strcmp(a.pos[0], "rollup") != 0) {
 		fputs(LEDGER_USAGE, a.help ? c->out : c->err);
 		return a.help ? 0 : 2;
 	}

@@ -87,6 +87,7 @@ static void print_suggestions(struct cli_ctx *c, json_t *s)
 
 static int cmd_circle(struct cli_ctx *c, int argc, char **argv)
 {
+	static const char *const options[] = {"region", "minutes", "top", NULL};
 	struct cli_args a;
 	struct circle_options o = {0};
 	struct circle_analysis *an = NULL;
@@ -94,7 +95,7 @@ static int cmd_circle(struct cli_ctx *c, int argc, char **argv)
 	json_t *cov = NULL, *sug = NULL;
 	sy_err err;
 	int rc = 1, k = 10;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, options, &a))
 		return 2;
 	if (a.help || a.npos != 1 || strcmp(a.pos[0], "coverage") != 0) {
 		fputs(CIRCLE_USAGE, a.help ? c->out : c->err);

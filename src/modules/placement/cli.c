@@ -110,7 +110,7 @@ out:
 static int cmd_placement(struct cli_ctx *c, int argc, char **argv)
 {
 	struct cli_args a;
-	if (!cli_parse(c, argc, argv, NULL, &a))
+	if (!cli_parse(c, argc, argv, NULL, NULL, &a))
 		return 2;
 	if (a.help) {
 		fputs(PLACEMENT_USAGE, c->out);

@@ -43,6 +43,7 @@ static char *read_file(const char *path, size_t *len)
 static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 {
 	static const char *const flags[] = {"dry-run", NULL};
+	static const char *const options[] = {"on-existing", "rejected", NULL};
 	struct cli_args a;
 	struct import_report rep;
 	struct principal sys;
@@ -50,7 +51,7 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 	sy_err err;
 	size_t len = 0;
 	int rc = 0;
-	if (!cli_parse(c, argc, argv, flags, &a))
+	if (!cli_parse(c, argc, argv, flags, options, &a))
 		return 2;
 	const struct import_kind *kind = a.npos == 2 ? import_kind_find(a.pos[0]) : NULL;
 	if (a.help || !kind) {

@@ -282,9 +282,9 @@ static int run_ledger_cli(int argc, char **argv, char *out, size_t out_cap, char
 }
 
 /*
- * The command line: anything but `rollup` (another word, a second word, an
- * option the command does not know) prints the usage on stderr and exits 2
- * without touching the counters; an option missing its value says so; --help prints it on stdout and
+ * The command line: anything but `rollup` (another word, a second word)
+ * prints the usage on stderr and exits 2 without touching the counters, and
+ * an option the command does not know is named and refused the same way; --help prints it on stdout and
  * exits 0; `rollup` rebuilds and says how many counter rows it wrote.
  */
 static void test_rollup_command_line(void **state)
@@ -301,10 +301,10 @@ static void test_rollup_command_line(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(run_ledger_cli(bad[i].argc, bad[i].argv, out, sizeof out, errs, sizeof errs), 2);
 		assert_string_equal(out, "");
-		assert_non_null(strstr(errs, "usage: shuangyong ledger rollup"));
+		assert_true(strstr(errs, "usage: shuangyong ledger rollup") || strstr(errs, "unknown option --fast"));
 	}
 	assert_int_equal(run_ledger_cli(2, no_value, out, sizeof out, errs, sizeof errs), 2);
-	assert_non_null(strstr(errs, "option --fast needs a value"));
+	assert_non_null(strstr(errs, "unknown option --fast"));
 	assert_int_equal(query_int("SELECT COUNT(*) FROM ledger_rollup"), counters);
 	char *help[] = {"--help"};
 	assert_int_equal(run_ledger_cli(1, help, out, sizeof out, errs, sizeof errs), 0);
