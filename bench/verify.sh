@@ -361,15 +361,16 @@ median_run() { # label
 		"$(awk '{ e += $4 } END { print e + 0 }' <<<"$rows")"
 }
 # The median over the rounds of label's rate as a share (%) of /healthz's in the same round.
+round_share() { # label round: label's rate as a share (%) of /healthz's in that round
+	awk -v r="$2" -v l="$1" '$1 == "healthz-" r { h = $2 } $1 == l "-" r { v = $2 } END { printf "%.1f\n", 100 * v / h }' "$TMP/results"
+}
 median_share() { # label
-	for r in $(seq 1 "$ROUNDS"); do
-		awk -v r="$r" -v l="$1" '$1 == "healthz-" r { h = $2 } $1 == l "-" r { v = $2 } END { printf "%.1f\n", 100 * v / h }' "$TMP/results"
-	done | sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'
+	for r in $(seq 1 "$ROUNDS"); do round_share "$1" "$r"; done |
+		sort -n | awk '{ a[NR] = $1 } END { printf "%.0f", a[int((NR + 1) / 2)] }'
 }
 for l in healthz sqlite nearby; do median_run "$l" >>"$TMP/results"; done
 ROUND_SHARES=$(for r in $(seq 1 "$ROUNDS"); do
-	awk -v r="$r" '$1 == "healthz-" r { h = $2 } $1 == "sqlite-" r { v = $2 } $1 == "nearby-" r { n = $2 }
-		END { printf "%s%.0f%% / %.0f%%", (r > 1 ? ", " : ""), 100 * v / h, 100 * n / h }' "$TMP/results"
+	printf '%s%.0f%% / %.0f%%' "$( [ "$r" -gt 1 ] && echo ', ' || true)" "$(round_share sqlite "$r")" "$(round_share nearby "$r")"
 done)
 measure pg2 "http://$HOST:$NGINX_PORT" "$TMP/verify.lua" "$PG_TOKEN"
 measure_ledger sqlite "http://$HOST:$SQLITE_PORT"

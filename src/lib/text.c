@@ -14,37 +14,48 @@ bool text_copy(char *dst, size_t cap, const char *src)
 	return fits;
 }
 
+/*
+ * The well-formed UTF-8 sequence at p: its length in bytes with its code
+ * point in *cp, or 0 when it is not one (a stray or cut-short sequence, an
+ * overlong form, a surrogate, beyond U+10FFFF).
+ */
+static int utf8_next(const unsigned char *p, unsigned *cp)
+{
+	unsigned c = *p;
+	int n;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 2;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 3;
+	else
+		return 0;
+	unsigned v = c & (0x3f >> n);
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && v < 0x800) || (n == 3 && v < 0x10000) || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n + 1;
+}
+
 bool text_valid_utf8_line(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		unsigned c = *p;
-		int n;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return false;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		else
+		unsigned cp;
+		int len = utf8_next(p, &cp);
+		if (!len || (cp < 0x20 && cp != '\t') || cp == 0x7f)
 			return false;
-		unsigned cp = c & (0x3f >> n);
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* overlong forms, surrogates and beyond U+10FFFF */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
+		p += len;
 	}
 	return true;
 }
@@ -59,7 +70,7 @@ size_t text_utf8_chars(const char *s)
 }
 
 /* Is code point cp drawn two columns wide (East Asian Wide and Fullwidth: CJK, kana, Hangul, fullwidth forms)? */
-static bool wide(unsigned long cp)
+static bool wide(unsigned cp)
 {
 	return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
 	       (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
@@ -72,18 +83,10 @@ size_t text_display_width(const char *s)
 	size_t w = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		int len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
-		unsigned long cp = len == 1 ? *p : (unsigned long)(*p & (0x7F >> len));
-		int i = 1;
-		for (; i < len && (p[i] & 0xC0) == 0x80; i++)
-			cp = cp << 6 | (p[i] & 0x3F);
-		if (i < len) { /* cut short: each byte of it one column */
-			w += (size_t)i;
-			p += i;
-			continue;
-		}
-		w += wide(cp) ? 2 : 1;
-		p += len;
+		unsigned cp;
+		int len = utf8_next(p, &cp);
+		w += len && wide(cp) ? 2 : 1; /* a byte that is no character: one column */
+		p += len ? len : 1;
 	}
 	return w;
 }

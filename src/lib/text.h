@@ -17,7 +17,7 @@ bool text_valid_utf8_line(const char *s);
 size_t text_utf8_chars(const char *s);
 /*
  * Columns a terminal draws s in: 2 for a Chinese (East Asian wide or
- * fullwidth) character, 1 for any other; a byte of a cut-short sequence is 1.
+ * fullwidth) character, 1 for any other; each byte of a malformed sequence 1.
  */
 size_t text_display_width(const char *s);
 /* A LIKE pattern matching s anywhere, with % _ \ escaped (use ESCAPE '\'). false if cap is too small. */

@@ -72,6 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_like(s);
 	if (text_valid_utf8_line(s))
 		FUZZ_CHECK(text_utf8_chars(s) <= size);
+	/* Columns: at least one per character, at most two per byte, whatever the bytes. */
+	size_t len = strlen(s), width = text_display_width(s);
+	FUZZ_CHECK(width <= 2 * len && (len == 0 || width > 0));
 	(void)text_phone_valid(s);
 	(void)time_parse_iso(s, &t);
 	return 0;

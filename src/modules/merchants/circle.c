@@ -328,7 +328,10 @@ static struct network *cache;
 static uint64_t cache_generation;
 /* A thread is loading a fresh copy: the others keep answering from the old one meanwhile. */
 static bool cache_loading;
-/* Signalled when a load ends: threads that had no copy to answer from wait for it. */
+/*
+ * Signalled when a load ends (threads that had no copy to answer from wait
+ * for it) and when a refresher thread exits (circle_shutdown waits for it).
+ */
 static pthread_cond_t cache_loaded = PTHREAD_COND_INITIALIZER;
 /* Copies loaded by this process. */
 static uint64_t cache_loads;
